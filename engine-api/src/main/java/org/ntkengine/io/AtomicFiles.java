@@ -1,0 +1,74 @@
+package org.ntkengine.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.ntkengine.NtkException;
+
+/**
+ * Writes files through a temporary sibling renamed into place, so a reader never sees a
+ * half-written file and a failure leaves the old file (or none) behind.
+ */
+public final class AtomicFiles {
+  private AtomicFiles() {}
+
+  /**
+   * Writes a file atomically.
+   *
+   * @param path the destination
+   * @param content what to write
+   * @throws NtkException (bad input) naming the directory when it cannot be written
+   */
+  public static void write(Path path, Npy.Content content) {
+    Path target = path.toAbsolutePath();
+    Path dir = target.getParent();
+    Path tmp = null;
+    try {
+      if (dir != null) {
+        Files.createDirectories(dir);
+      }
+      tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        content.writeTo(out);
+      }
+      try {
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      tmp = null;
+    } catch (IOException e) {
+      throw NtkException.badInput(
+          "cannot write "
+              + target
+              + " ("
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
+              + "); choose a writable output location");
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // The temporary file is hidden and harmless; the write error above is what matters.
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes a UTF-8 text file atomically.
+   *
+   * @param path the destination
+   * @param text the content
+   */
+  public static void writeString(Path path, String text) {
+    write(path, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+  }
+}
