@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "ntk 0.1.0",
     description = "Neural tangent kernels on the JVM: empirical and infinite-width, spectra.",
-    subcommands = {BackendsCommand.class, GramCommand.class},
+    subcommands = {BackendsCommand.class, GramCommand.class, BenchCommand.class},
     footer = {
       "",
       "Exit codes: 0 success, 1 internal error, 2 usage, 3 bad input data,",
@@ -88,6 +88,10 @@ public final class Main implements Runnable {
    * @param args the arguments
    */
   public static void main(String[] args) {
+    // One line per log record (the library logs choices at INFO and problems at WARNING).
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "ntk: %4$s: %5$s%6$s%n");
+    }
     System.exit(execute(args));
   }
 }

@@ -1,0 +1,119 @@
+package org.ntkengine.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.ntkengine.NtkException;
+import org.ntkengine.backend.Availability;
+import org.ntkengine.backend.BackendProvider;
+import org.ntkengine.backend.Backends;
+import org.ntkengine.backend.Precision;
+import org.ntkengine.bench.BenchOperation;
+import org.ntkengine.bench.BenchSuite;
+import org.openjdk.jmh.runner.RunnerException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ntk bench}: the JMH suites on the available backends, as one table. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the JMH suites and print throughput (GFLOP/s) and relative error against float64.",
+      "Absolute figures vary between runs and machines; compare rows from one run."
+    })
+final class BenchCommand implements Callable<Integer> {
+
+  @Option(names = "--quick", description = "Small sizes, short iterations (a few minutes).")
+  boolean quick;
+
+  @Option(names = "--op", paramLabel = "NAME", description = "Only this operation (repeatable).")
+  List<String> ops;
+
+  @Option(
+      names = "--backend",
+      paramLabel = "NAME",
+      description = "Only this backend (repeatable; default: every available one).")
+  List<String> backends;
+
+  @Option(
+      names = "--precision",
+      paramLabel = "P",
+      description = "Only this precision (repeatable; default fp32 and fp64).")
+  List<String> precisions;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the rows as JSON.")
+  Path json;
+
+  @Override
+  public Integer call() throws RunnerException {
+    List<BenchOperation> chosen = new ArrayList<>();
+    for (BenchOperation op : BenchSuite.all()) {
+      if (ops == null || ops.contains(op.name())) {
+        chosen.add(op);
+      }
+    }
+    if (chosen.isEmpty()) {
+      throw NtkException.usage(
+          "unknown --op "
+              + ops
+              + ": use one of "
+              + BenchSuite.all().stream().map(BenchOperation::name).toList());
+    }
+    List<String> names = new ArrayList<>();
+    for (BackendProvider p : Backends.providers()) {
+      Availability a = p.availability();
+      if (backends == null ? a.available() : backends.contains(p.name())) {
+        if (!a.available()) {
+          throw NtkException.resources("backend " + p.name() + " is not available: " + a.reason());
+        }
+        names.add(p.name());
+      }
+    }
+    if (backends != null && names.size() != backends.size()) {
+      throw NtkException.usage(
+          "unknown backend in " + backends + ": see `ntk backends` for the names");
+    }
+    List<String> precs = new ArrayList<>();
+    for (String p : precisions == null ? List.of("fp32", "fp64") : precisions) {
+      precs.add(Precision.parse(p).name().toLowerCase(Locale.ROOT));
+    }
+
+    List<BenchSuite.Row> rows =
+        new BenchSuite(chosen)
+            .run(names, precs, quick, line -> System.err.println("bench: " + line));
+
+    System.out.printf(
+        "%-10s %-10s %-9s %-28s %14s %10s %11s%n",
+        "operation", "backend", "precision", "size", "ops/s", "GFLOP/s", "rel.error");
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (BenchSuite.Row r : rows) {
+      System.out.printf(
+          Locale.ROOT,
+          "%-10s %-10s %-9s %-28s %14.3f %10.2f %11.2e%n",
+          r.operation(),
+          r.backend(),
+          r.precision(),
+          r.size(),
+          r.opsPerSecond(),
+          r.gflops(),
+          r.relativeError());
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("operation", r.operation());
+      m.put("backend", r.backend());
+      m.put("precision", r.precision());
+      m.put("size", r.size());
+      m.put("ops_per_second", r.opsPerSecond());
+      m.put("ops_per_second_error", r.scoreError());
+      m.put("gflops", r.gflops());
+      m.put("relative_error", r.relativeError());
+      out.add(m);
+    }
+    Json.write(json, Map.of("quick", quick, "rows", out));
+    return 0;
+  }
+}
