@@ -114,6 +114,10 @@ public final class Npy {
     long count = 1;
     for (int d : shape) {
       count *= d;
+      if (count > Integer.MAX_VALUE) {
+        throw NtkException.resources(
+            name + ": shape " + shapeString(shape) + " exceeds one Java array; split the file");
+      }
     }
     int itemSize = itemSize(descr, name);
     int dataStart = headerStart + (int) headerLength;
@@ -134,10 +138,6 @@ public final class Npy {
               + available
               + " bytes follow"
               + (needed > available ? " (file truncated)" : " (trailing bytes)"));
-    }
-    if (count > Integer.MAX_VALUE - 8) {
-      throw NtkException.resources(
-          name + ": " + count + " elements exceed one Java array; split the file");
     }
 
     ByteBuffer data = ByteBuffer.wrap(bytes, dataStart, (int) needed).slice();
