@@ -1,6 +1,7 @@
 package org.ntkengine.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -11,6 +12,8 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.ntkengine.ExitCode;
+import org.ntkengine.NtkException;
 import org.ntkengine.backend.Backend;
 import org.ntkengine.backend.Matrix;
 import org.ntkengine.backend.Precision;
@@ -333,6 +336,26 @@ public abstract class NtkContract extends BackendContract {
           assertEquals(Math.sqrt(var / s), se[j], 1e-10 * (1 + Math.abs(m)), "se[" + j + "]");
         }
       }
+    }
+  }
+
+  @Test
+  void tooSmallBudgetStopsWithTheBytesNeeded() {
+    ModelSpec spec = spec(1, 1, 3, false, Activation.RELU);
+    try (Network net = network(spec, Precision.FP64);
+        Matrix x = upload(inputs(12, 20), 20, D, Precision.FP64)) {
+      for (NtkMethod m : NtkMethod.values()) {
+        EmpiricalNtk tiny = new EmpiricalNtk(net).withMethod(m).withMemoryBudget(1000);
+        NtkException e = assertThrows(NtkException.class, () -> tiny.kernel(x).close());
+        assertEquals(ExitCode.RESOURCES, e.exitCode());
+        assertTrue(
+            e.getMessage().contains("20x20") && e.getMessage().contains("GiB"), e.getMessage());
+      }
+      // A budget with room for Θ but not for whole-set work matrices forces row tiles.
+      long need = EmpiricalNtk.structuredBytes(spec, 20, 20, true, Precision.FP64);
+      double[] whole = kernel(new EmpiricalNtk(net), x, null);
+      double[] tiled = kernel(new EmpiricalNtk(net).withMemoryBudget(need - 8L * 20 * 12), x, null);
+      assertTrue(relativeFrobenius(whole, tiled) <= 1e-14, "budget-chosen tiles");
     }
   }
 
