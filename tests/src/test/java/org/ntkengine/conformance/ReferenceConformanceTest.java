@@ -37,4 +37,12 @@ class ReferenceConformanceTest {
       return new ReferenceBackend();
     }
   }
+
+  @Nested
+  class Ntk extends NtkContract {
+    @Override
+    protected Backend openBackend() {
+      return new ReferenceBackend();
+    }
+  }
 }
