@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "ntk 0.1.0",
     description = "Neural tangent kernels on the JVM: empirical and infinite-width, spectra.",
-    subcommands = {BackendsCommand.class, GramCommand.class},
+    subcommands = {BackendsCommand.class, GramCommand.class, SpectrumCommand.class},
     footer = {
       "",
       "Exit codes: 0 success, 1 internal error, 2 usage, 3 bad input data,",

@@ -27,8 +27,8 @@ import org.ntkengine.backend.Matrix;
  *
  * <p>Convergence: every wanted pair has ‖Θv − λv‖ ≤ tol·λ_max (estimated by the Lanczos relation,
  * then checked on the final vectors). Single-precision runs cannot reach 1e-10; the tolerance is
- * raised to the precision's floor 16·u·√n (u = 2⁻²⁴ in FP32, 2⁻⁵³ in FP64) and the result says
- * which tolerance applied.
+ * raised to the precision's floor 4·u·√n (u = 2⁻²⁴ in FP32, 2⁻⁵³ in FP64) and the result says which
+ * tolerance applied.
  *
  * <p>Instances are immutable and may be shared; each {@link #solve} allocates its own workspace.
  */
@@ -47,7 +47,7 @@ public final class LanczosSolver {
    * Solver settings.
    *
    * @param tol relative residual tolerance: stop when every wanted pair has ‖Θv − λv‖ ≤ tol·λ_max;
-   *     raised to the precision's floor 16·u·√n
+   *     raised to the precision's floor 4·u·√n
    * @param basisSize the Krylov basis size m, or 0 for the default max(3k, k + 32); capped at n,
    *     where the method is exact
    * @param maxMatvecs the budget of operator applications; the best estimates are returned
@@ -299,7 +299,7 @@ public final class LanczosSolver {
       this.m = m;
       this.which = which;
       this.t = new double[m * m];
-      this.tolEff = Math.max(options.tol(), 16 * basis.unitRoundoff() * Math.sqrt(n));
+      this.tolEff = Math.max(options.tol(), 4 * basis.unitRoundoff() * Math.sqrt(n));
     }
 
     LanczosResult solve() {
@@ -372,7 +372,7 @@ public final class LanczosSolver {
         t[j * m + j] = c[j];
         beta = be.norm(basis.work());
         double scale = Math.max(lambdaMax, Math.max(applied, Math.abs(c[j])));
-        boolean breakdown = j + 1 >= n || beta <= 16 * basis.unitRoundoff() * Math.sqrt(n) * scale;
+        boolean breakdown = j + 1 >= n || beta <= 4 * basis.unitRoundoff() * Math.sqrt(n) * scale;
         if (breakdown) {
           beta = 0.0;
           // The basis spans an invariant subspace: go on from a fresh direction, uncoupled.
