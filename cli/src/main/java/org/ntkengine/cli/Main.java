@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       BackendsCommand.class,
       GramCommand.class,
       KernelCommand.class,
+      SpectrumCommand.class,
       BenchCommand.class
     },
     footer = {

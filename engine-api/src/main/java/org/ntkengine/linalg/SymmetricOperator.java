@@ -71,7 +71,9 @@ public interface SymmetricOperator {
 
       @Override
       public void apply(Matrix vectors, Matrix out) {
-        backend.gemm(Transpose.NO, Transpose.NO, 1.0, vectors, theta, 0.0, out);
+        // V·Θ = V·Θᵀ for symmetric Θ; the transposed form reads rows of the row-major Θ
+        // contiguously, which is what a plain or streaming kernel wants.
+        backend.gemm(Transpose.NO, Transpose.YES, 1.0, vectors, theta, 0.0, out);
       }
     };
   }

@@ -45,4 +45,12 @@ class ReferenceConformanceTest {
       return new ReferenceBackend();
     }
   }
+
+  @Nested
+  class Lanczos extends LanczosContract {
+    @Override
+    protected Backend openBackend() {
+      return new ReferenceBackend();
+    }
+  }
 }
