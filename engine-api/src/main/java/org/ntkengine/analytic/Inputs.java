@@ -6,7 +6,8 @@ import org.ntkengine.NtkException;
 final class Inputs {
   private Inputs() {}
 
-  static void check(String name, double[] x, int n, int d) {
+  static void check(String set, double[] x, int n, int d) {
+    String name = set.isEmpty() ? "the" : set;
     if (x == null) {
       throw NtkException.usage(name + " inputs are missing");
     }
