@@ -15,7 +15,8 @@ fatbin="$resource_dir/ntk_kernels.fatbin"
 info="$resource_dir/ntk_kernels.properties"
 
 nvcc_bin=""
-for candidate in "${NVCC:-}" "$(command -v nvcc 2>/dev/null || true)" \
+# NVCC=none builds as if nvcc were absent (to exercise the fallback on a machine that has it).
+[ "${NVCC:-}" = none ] || for candidate in "${NVCC:-}" "$(command -v nvcc 2>/dev/null || true)" \
   "${CUDA_HOME:+$CUDA_HOME/bin/nvcc}" /usr/local/cuda/bin/nvcc /usr/local/bin/nvcc; do
   if [ -n "$candidate" ] && [ -x "$candidate" ]; then
     nvcc_bin="$candidate"
@@ -23,9 +24,15 @@ for candidate in "${NVCC:-}" "$(command -v nvcc 2>/dev/null || true)" \
   fi
 done
 if [ -z "$nvcc_bin" ]; then
-  echo "[ntk-native] nvcc not found (PATH, \$NVCC, \$CUDA_HOME/bin, /usr/local/cuda/bin):" \
-    "CUDA kernels not built; the cuda backend will report itself unavailable"
-  rm -f "$fatbin" "$info"
+  reason="nvcc not found (NVCC=${NVCC:-unset}, PATH, CUDA_HOME/bin, /usr/local/cuda/bin)"
+  echo "[ntk-native] $reason: CUDA kernels not built; the cuda backend will report itself" \
+    "unavailable"
+  rm -f "$fatbin"
+  mkdir -p "$resource_dir"
+  {
+    echo "# written by native/build-fatbin.sh"
+    echo "skipped=$reason"
+  } >"$info"
   exit 0
 fi
 

@@ -78,13 +78,14 @@ final class CudaProbe {
   private static Result run() {
     // ---- the kernels in the jar
     byte[] fatbin = Kernels.fatbin();
+    Properties build = Kernels.buildInfo();
     if (fatbin == null) {
       return unavailable(
-          "this build holds no CUDA kernels (nvcc was absent when engine-cuda was built);"
-              + " install the CUDA toolkit and rebuild",
+          "this build holds no CUDA kernels ("
+              + build.getProperty("skipped", "no fatbin resource")
+              + "); install the CUDA toolkit and rebuild",
           Map.of());
     }
-    Properties build = Kernels.buildInfo();
     String builtWith = build.getProperty("nvcc", "unknown");
 
     // ---- the driver library
