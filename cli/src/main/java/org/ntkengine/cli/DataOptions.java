@@ -1,6 +1,7 @@
 package org.ntkengine.cli;
 
 import java.nio.file.Path;
+import org.ntkengine.NtkException;
 import org.ntkengine.data.DataSpec;
 import org.ntkengine.data.Dataset;
 import org.ntkengine.data.FashionMnist;
@@ -82,6 +83,10 @@ public final class DataOptions {
   private Dataset load(String spec, long seed) {
     FashionMnist.Preprocessing prep = new FashionMnist.Preprocessing(!noStandardize, false);
     Dataset ds = DataSpec.parse(spec).load(dataDir, seed, prep);
+    if (ds.size() == 0) {
+      throw NtkException.badInput(
+          "data set " + spec + " has no samples: a kernel needs at least one row of data");
+    }
     return normalizeRows ? ds.normalizeRows() : ds;
   }
 }

@@ -11,6 +11,7 @@ import org.ntkengine.backend.Backend;
 import org.ntkengine.backend.Backends;
 import org.ntkengine.backend.Matrix;
 import org.ntkengine.backend.Precision;
+import org.ntkengine.data.Dataset;
 import org.ntkengine.io.Npy;
 import org.ntkengine.io.NpyArray;
 import org.ntkengine.linalg.LanczosResult;
@@ -18,9 +19,14 @@ import org.ntkengine.linalg.LanczosSolver;
 import org.ntkengine.linalg.LanczosSolver.Options;
 import org.ntkengine.linalg.LanczosSolver.Which;
 import org.ntkengine.linalg.SymmetricOperator;
-import picocli.CommandLine.ArgGroup;
+import org.ntkengine.model.Network;
+import org.ntkengine.ntk.EmpiricalNtk;
+import org.ntkengine.ntk.MatrixFreeNtk;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code ntk spectrum}: extreme eigenvalues of a kernel matrix by Lanczos, timed. */
 @Command(
@@ -32,25 +38,22 @@ import picocli.CommandLine.Option;
     })
 final class SpectrumCommand implements Callable<Integer> {
 
-  /** Where Θ comes from: exactly one of the two. */
-  static final class Source {
-    @Option(
-        names = "--kernel",
-        paramLabel = "K.npy",
-        required = true,
-        description = "A square symmetric kernel matrix (.npy, float32 or float64).")
-    Path kernel;
+  @Option(
+      names = "--kernel",
+      paramLabel = "K.npy",
+      description = "A square symmetric kernel matrix (.npy, float32 or float64).")
+  Path kernel;
 
-    @Option(
-        names = "--data",
-        paramLabel = "SPEC",
-        required = true,
-        description = "A data set whose empirical NTK is the operator (not available yet).")
-    String data;
-  }
+  @Mixin DataOptions data;
 
-  @ArgGroup(exclusive = true, multiplicity = "1")
-  Source source;
+  @Mixin ModelOptions model;
+
+  @Option(
+      names = "--matrix-free",
+      description = "With --data: apply Θ·v from the per-weight factors, never storing Θ.")
+  boolean matrixFree;
+
+  @Spec CommandSpec commandSpec;
 
   @Option(names = "--top", paramLabel = "k", description = "Largest k eigenvalues (default 10).")
   Integer top;
@@ -87,7 +90,10 @@ final class SpectrumCommand implements Callable<Integer> {
       description = "Skip the cycle that looks for further copies of repeated eigenvalues.")
   boolean noVerify;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Seed of the start vector.")
+  @Option(
+      names = "--start-seed",
+      defaultValue = "1",
+      description = "Seed of the Lanczos start vector.")
   long seed;
 
   @Option(
@@ -100,10 +106,12 @@ final class SpectrumCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (source.data != null) {
-      throw NtkException.usage(
-          "--data needs the empirical NTK, which this build does not include yet;"
-              + " use --kernel K.npy");
+    boolean fromData = kernel == null;
+    if (!fromData && commandSpec.commandLine().getParseResult().hasMatchedOption("--data")) {
+      throw NtkException.usage("give either --kernel K.npy or --data SPEC, not both");
+    }
+    if (!fromData && matrixFree) {
+      throw NtkException.usage("--matrix-free needs --data (a stored --kernel is already dense)");
     }
     if (repeat < 1) {
       throw NtkException.usage("--repeat must be at least 1, got " + repeat);
@@ -115,18 +123,33 @@ final class SpectrumCommand implements Callable<Integer> {
     if (prec != Precision.FP32 && prec != Precision.FP64) {
       throw NtkException.usage("--precision must be fp32 or fp64 for spectra, got " + precision);
     }
-    NpyArray k = Npy.read(source.kernel).requireFiniteMatrix(source.kernel.toString());
-    int n = k.rows();
-    if (k.cols() != n) {
-      throw NtkException.badInput(
-          source.kernel
-              + " is "
-              + n
-              + "x"
-              + k.cols()
-              + ": a kernel matrix must be square (n×n, one row and column per sample)");
+    double[] values = null;
+    Dataset dataset = null;
+    int n;
+    if (fromData) {
+      if (data.hasSecond()) {
+        throw NtkException.usage("--data2 has no meaning for a spectrum; drop it");
+      }
+      dataset = data.load();
+      n = dataset.size();
+    } else {
+      NpyArray k = Npy.read(kernel).requireFiniteMatrix(kernel.toString());
+      n = k.rows();
+      if (k.cols() != n) {
+        throw NtkException.badInput(
+            kernel
+                + " is "
+                + n
+                + "x"
+                + k.cols()
+                + ": a kernel matrix must be square (n×n, one row and column per sample)");
+      }
+      checkSymmetric(k.data(), n);
+      values = k.data();
     }
-    checkSymmetric(k.data(), n);
+    if (n == 0) {
+      throw NtkException.badInput("the kernel is empty (0 samples): a spectrum needs n ≥ 1");
+    }
     for (Integer count : new Integer[] {top, bottom}) {
       if (count != null && (count < 1 || count > n)) {
         throw NtkException.usage(
@@ -140,8 +163,10 @@ final class SpectrumCommand implements Callable<Integer> {
                 + n);
       }
     }
-    MemoryBudget.require(
-        (long) n * n * prec.bytes() + 64L * n * prec.bytes(), "the " + n + "x" + n + " kernel");
+    if (!matrixFree) {
+      MemoryBudget.require(
+          (long) n * n * prec.bytes() + 64L * n * prec.bytes(), "the " + n + "x" + n + " kernel");
+    }
 
     Options options =
         Options.defaults().withTol(tol).withBasisSize(basis).withSeed(seed).withVerify(!noVerify);
@@ -157,9 +182,19 @@ final class SpectrumCommand implements Callable<Integer> {
                 + "; it supports "
                 + be.precisions());
       }
-      try (Matrix theta = be.allocate(n, n, prec)) {
-        be.upload(k.data(), theta);
-        SymmetricOperator op = SymmetricOperator.dense(be, theta);
+      try (Network net =
+              fromData
+                  ? Network.initialize(be, prec, model.spec(dataset.inputDim(), 1), model.seed())
+                  : null;
+          Matrix x = fromData ? dataset.inputs(be, prec) : null;
+          MatrixFreeNtk free = matrixFree ? new EmpiricalNtk(net).operator(x) : null;
+          Matrix theta = matrixFree ? null : kernelMatrix(be, prec, n, values, net, x)) {
+        SymmetricOperator op = matrixFree ? free : SymmetricOperator.dense(be, theta);
+        report.put(
+            "source",
+            fromData
+                ? (matrixFree ? "matrix-free NTK of " : "NTK of ") + data.data
+                : kernel.toString());
         report.put("backend", be.name());
         report.put("precision", prec.name().toLowerCase(Locale.ROOT));
         report.put("n", n);
@@ -180,6 +215,17 @@ final class SpectrumCommand implements Callable<Integer> {
     }
     Json.write(json, report);
     return 0;
+  }
+
+  /** Θ on the backend: uploaded from the file, or the empirical NTK of the data set. */
+  private static Matrix kernelMatrix(
+      Backend be, Precision prec, int n, double[] values, Network net, Matrix x) {
+    if (net != null) {
+      return new EmpiricalNtk(net).kernel(x);
+    }
+    Matrix theta = be.allocate(n, n, prec);
+    be.upload(values, theta);
+    return theta;
   }
 
   private Map<String, Object> run(
@@ -246,7 +292,7 @@ final class SpectrumCommand implements Callable<Integer> {
         double d = Math.abs(a[i * n + j] - a[j * n + i]);
         if (d > allowed) {
           throw NtkException.badInput(
-              source.kernel
+              kernel
                   + " is not symmetric: K["
                   + i
                   + ", "

@@ -72,4 +72,46 @@ class SpectrumCommandTest {
         ExitCode.USAGE.code(),
         Main.execute("spectrum", "--kernel", square.toString(), "--precision", "fp16"));
   }
+
+  @Test
+  void dataSpectrumMatchesTheKernelFileAndTheMatrixFreeOperator() throws IOException {
+    String[] model = {"--data", "synthetic:hf2d:40", "--width", "32", "--depth", "2"};
+    Path kernel = dir.resolve("theta.npy");
+    String[] kernelArgs = concat(new String[] {"kernel", "--precision", "fp64"}, model);
+    assertEquals(0, Main.execute(concat(kernelArgs, "--out", kernel.toString())));
+    double[][] tops = new double[3][];
+    String[][] runs = {
+      {"spectrum", "--kernel", kernel.toString()},
+      concat(new String[] {"spectrum"}, model),
+      concat(concat(new String[] {"spectrum"}, model), "--matrix-free")
+    };
+    for (int r = 0; r < 3; r++) {
+      Path json = dir.resolve("s" + r + ".json");
+      assertEquals(0, Main.execute(concat(runs[r], "--top", "3", "--json", json.toString())));
+      JsonNode e = Json.MAPPER.readTree(json.toFile()).get("eigenvalues");
+      tops[r] = new double[] {e.get(0).asDouble(), e.get(1).asDouble(), e.get(2).asDouble()};
+    }
+    for (int r = 1; r < 3; r++) {
+      for (int i = 0; i < 3; i++) {
+        assertEquals(tops[0][i], tops[r][i], 1e-9 * tops[0][0], "run " + r + " eigenvalue " + i);
+      }
+    }
+  }
+
+  @Test
+  void kernelAndDataTogetherOrTooManyEigenvaluesAreUsageErrors() {
+    Path kernel = write("k2.npy", new double[] {2, 0, 0, 1}, 2, 2);
+    assertEquals(
+        ExitCode.USAGE.code(),
+        Main.execute("spectrum", "--kernel", kernel.toString(), "--data", "synthetic:hf1d:5"));
+    assertEquals(
+        ExitCode.USAGE.code(),
+        Main.execute("spectrum", "--data", "synthetic:hf1d:5", "--width", "8", "--top", "6"));
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
 }
