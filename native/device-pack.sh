@@ -56,7 +56,7 @@ for f in "$pack/test-classes" "$pack/junit-console.jar" "$pack"/lib/*.jar; do
     2>/dev/null | tail -1 || true)"
   case "$found" in java.*|jdk.*) modules="$modules,$found" ;; esac
 done
-# java.desktop (EJML's and Commons Math's plotting helpers) and java.sql (optional type
+# java.desktop (EJML's and Commons Math's plotting classes) and java.sql (optional type
 # converters in the console launcher) are referenced but never loaded by the code that runs here,
 # and would add 20 MiB.
 modules="$(echo "$modules" | tr ',' '\n' | grep -v -x -e java.desktop -e java.sql | sort -u \
