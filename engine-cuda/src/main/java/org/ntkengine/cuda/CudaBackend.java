@@ -101,14 +101,22 @@ public final class CudaBackend implements Backend {
       long[] total = new long[1];
       JCudaDriver.cuMemGetInfo(free, total);
       pool = new DevicePool(total[0] / 8);
-      products = useCublas ? new CublasProducts() : null;
     } catch (RuntimeException | Error e) {
       JCudaDriver.cuDevicePrimaryCtxRelease(device);
       throw e;
     }
+    String path = productPath;
+    if (useCublas) {
+      try {
+        products = new CublasProducts();
+      } catch (RuntimeException | LinkageError e) {
+        path = "engine kernels (cuBLAS loaded but its handle failed: " + e.getMessage() + ")";
+        LOG.log(Level.WARNING, "cuda: " + path);
+      }
+    }
     this.cublas = products;
-    this.productPath = productPath;
-    LOG.log(Level.INFO, "cuda: device " + ordinal + ", products by " + productPath);
+    this.productPath = path;
+    LOG.log(Level.INFO, "cuda: device " + ordinal + ", products by " + path);
   }
 
   @Override
@@ -151,6 +159,29 @@ public final class CudaBackend implements Backend {
    */
   public long deviceBudgetBytes() {
     return (freeDeviceMemory() + pool.cachedBytes()) / 10 * 9;
+  }
+
+  /**
+   * Θ = α·J·Jᵀ for a J and a Θ that need not fit in device memory: planned in tiles for the device
+   * memory free now (the plan is logged) and delivered block by block.
+   *
+   * @param precision the precision of the device tiles
+   * @param n rows of J
+   * @param p columns of J
+   * @param alpha scale of the product
+   * @param source J, by blocks
+   * @param sink receives each block of Θ on or below the diagonal
+   * @return the plan that was followed
+   * @throws org.ntkengine.NtkException (resources) when not even a 1×1 tile fits
+   */
+  public TilePlanner.Plan gramTiled(
+      Precision precision,
+      int n,
+      int p,
+      double alpha,
+      TiledGram.RowSource source,
+      TiledGram.TileSink sink) {
+    return TiledGram.compute(this, precision, n, p, alpha, source, sink, deviceBudgetBytes());
   }
 
   // ---- context and operands
