@@ -145,6 +145,22 @@ public final class Network implements AutoCloseable {
     return Parameters.of(spec, v);
   }
 
+  /**
+   * Overwrites every parameter with new values (e.g. to restart training from the initial ones).
+   *
+   * @param values parameters of the same architecture
+   * @throws IllegalArgumentException when their spec differs from this network's
+   */
+  public void load(Parameters values) {
+    if (!values.spec().equals(spec)) {
+      throw new IllegalArgumentException(
+          "parameters for " + values.spec() + " do not fit this network, " + spec);
+    }
+    for (ParameterTensor t : layout) {
+      backend.upload(values.tensor(t.name()), tensors.get(t.name()));
+    }
+  }
+
   // ---- forward
 
   /**

@@ -393,8 +393,9 @@ public final class EmpiricalNtk {
     }
     // One tile over a symmetric pair set: gramSymmetric computes each (i, j) once.
     boolean useSymmetric = symmetric && diagonalPairs && tile >= n1;
+    // Tiling is the plan worth reporting; whole-set assembly is the quiet default.
     LOG.log(
-        Level.DEBUG,
+        tile < n1 ? Level.INFO : Level.DEBUG,
         () ->
             "structured NTK "
                 + n1
@@ -511,7 +512,7 @@ public final class EmpiricalNtk {
       }
     }
     LOG.log(
-        Level.DEBUG,
+        Level.INFO,
         "explicit NTK "
             + n1
             + "x"
