@@ -1,5 +1,6 @@
 package org.ntkengine.linalg;
 
+import java.util.Arrays;
 import java.util.function.DoubleUnaryOperator;
 import org.ntkengine.NtkException;
 import org.ntkengine.backend.Backend;
@@ -215,7 +216,7 @@ public final class KrylovFunctions {
       double[] alpha, double[] beta, int j, DoubleUnaryOperator f, double vNorm, double[] fScale) {
     SymmetricEigen eig =
         SymmetricEigen.tridiagonal(
-            java.util.Arrays.copyOf(alpha, j), java.util.Arrays.copyOf(beta, Math.max(0, j - 1)));
+            Arrays.copyOf(alpha, j), Arrays.copyOf(beta, Math.max(0, j - 1)));
     double[] fy = new double[j];
     double max = 0.0;
     for (int i = 0; i < j; i++) {

@@ -516,7 +516,7 @@ public abstract class LanczosContract extends BackendContract {
     Dense ref = ejml(theta, n);
     double lambdaMax = ref.values()[n - 1];
     double[] v = random(809, n);
-    double vNorm = KrylovLength.norm(v);
+    double vNorm = norm(v);
     SymmetricOperator op = dense(theta, n, Precision.FP64);
     double t = 20.0 / lambdaMax;
 
@@ -536,7 +536,7 @@ public abstract class LanczosContract extends BackendContract {
       KrylovFunctions.Result x = KrylovFunctions.solve(op, ridge, v, 1e-12, 500);
       double[] xRef = denseFunction(ref, y -> 1 / (y + ridge), v);
       assertTrue(x.converged(), "CG ridge " + ridge);
-      double xNorm = KrylovLength.norm(xRef);
+      double xNorm = norm(xRef);
       assertTrue(
           distance(x.value(), xRef) <= 1e-9 * xNorm,
           "solve ridge " + ridge + " error " + distance(x.value(), xRef));
@@ -618,16 +618,11 @@ public abstract class LanczosContract extends BackendContract {
     }
   }
 
-  /** Host norms for the tests. */
-  static final class KrylovLength {
-    private KrylovLength() {}
-
-    static double norm(double[] v) {
-      double s = 0.0;
-      for (double x : v) {
-        s += x * x;
-      }
-      return Math.sqrt(s);
+  static double norm(double[] v) {
+    double s = 0.0;
+    for (double x : v) {
+      s += x * x;
     }
+    return Math.sqrt(s);
   }
 }
