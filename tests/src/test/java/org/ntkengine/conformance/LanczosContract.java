@@ -545,6 +545,27 @@ public abstract class LanczosContract extends BackendContract {
   }
 
   @Test
+  void blockSolveMatchesDenseResolventForEveryRightHandSide() {
+    int n = 90;
+    double[] theta = randomPsd(606, n);
+    Dense ref = ejml(theta, n);
+    double ridge = 0.01;
+    double[][] rhs = {random(607, n), new double[n], random(608, n)};
+    KrylovFunctions.Result[] x =
+        KrylovFunctions.solve(dense(theta, n, Precision.FP64), ridge, rhs, 1e-12, 400);
+    assertEquals(3, x.length);
+    for (int c = 0; c < 3; c++) {
+      double[] expected = denseFunction(ref, y -> 1 / (y + ridge), rhs[c]);
+      assertTrue(x[c].converged(), "right-hand side " + c);
+      assertTrue(
+          distance(x[c].value(), expected) <= 1e-9 * Math.max(1e-300, norm(expected)),
+          "right-hand side " + c + " error " + distance(x[c].value(), expected));
+    }
+    assertEquals(0, x[1].steps(), "a zero right-hand side needs no iteration");
+    assertArrayEquals(new double[n], x[1].value(), 0.0);
+  }
+
+  @Test
   void matrixFunctionErrorEstimateTracksTheErrorWhenStoppedEarly() {
     int n = 150;
     double[] theta = randomPsd(818, n);
