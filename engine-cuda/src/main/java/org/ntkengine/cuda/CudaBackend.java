@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
@@ -39,6 +40,8 @@ import org.ntkengine.backend.UnaryOp;
  * never touched CUDA work too.
  */
 public final class CudaBackend implements Backend {
+  private final AtomicLong live = new AtomicLong();
+
   /** The backend's name. */
   public static final String NAME = "cuda";
 
@@ -204,6 +207,7 @@ public final class CudaBackend implements Backend {
   }
 
   void release(DeviceMatrix m) {
+    live.decrementAndGet();
     if (closed || m.block() == null) {
       return;
     }
@@ -257,10 +261,12 @@ public final class CudaBackend implements Backend {
     bind();
     long bytes = (long) rows * cols * precision.bytes();
     if (bytes == 0) {
+      live.incrementAndGet();
       return new DeviceMatrix(this, rows, cols, precision, null, 0, null);
     }
     CUdeviceptr block = pool.acquire(bytes);
     JCudaDriver.cuMemsetD32(block, 0, bytes / 4);
+    live.incrementAndGet();
     return new DeviceMatrix(this, rows, cols, precision, block, 0, null);
   }
 
@@ -812,6 +818,11 @@ public final class CudaBackend implements Backend {
   public void synchronize() {
     bind();
     JCudaDriver.cuCtxSynchronize();
+  }
+
+  @Override
+  public long liveAllocations() {
+    return live.get();
   }
 
   @Override
