@@ -121,7 +121,7 @@ final class KernelCommand implements Callable<Integer> {
               + second.inputDim()
               + ": both sets need the same features");
     }
-    ModelSpec spec = model.spec(first.inputDim(), 1);
+    ModelSpec spec = model.spec(first, 1);
     int n1 = first.size();
     int n2 = second == null ? n1 : second.size();
     int k = spec.outputs();

@@ -3,6 +3,7 @@ package org.ntkengine.cli;
 import java.util.Arrays;
 import java.util.Locale;
 import org.ntkengine.NtkException;
+import org.ntkengine.data.Dataset;
 import org.ntkengine.model.Activation;
 import org.ntkengine.model.ModelSpec;
 import picocli.CommandLine.Option;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Option;
 /**
  * The NTK-ECRN architecture options shared by every command that builds a network ({@code kernel},
  * {@code spectrum}, {@code analyze}, {@code converge}); use it as a picocli {@code @Mixin} and call
- * {@link #spec(int, int)} once the input dimension is known.
+ * {@link #spec(Dataset, int)} once the training data is loaded.
  */
 public final class ModelOptions {
 
@@ -40,9 +41,12 @@ public final class ModelOptions {
 
   @Option(
       names = "--fourier-sigma",
-      defaultValue = "1.0",
-      description = "Standard deviation σ_f of the frequencies (default: ${DEFAULT-VALUE}).")
-  double fourierSigma;
+      defaultValue = "auto",
+      description =
+          "Standard deviation σ_f of the frequencies, or auto: σ_f = 1/(π·√2·median‖x − x′‖) over"
+              + " the data, so the Gaussian-limit k_γ is e^-1 at the median distance"
+              + " (default: ${DEFAULT-VALUE}).")
+  String fourierSigma;
 
   @Option(
       names = "--trainable-fourier",
@@ -92,7 +96,8 @@ public final class ModelOptions {
   long seed;
 
   /**
-   * Builds the validated architecture.
+   * Builds the validated architecture without data; {@code --fourier-sigma auto} is then an error
+   * (use {@link #spec(Dataset, int)}).
    *
    * @param inputDim d, from the data
    * @param defaultOutputs k when {@code --outputs} is not given
@@ -100,10 +105,47 @@ public final class ModelOptions {
    * @throws NtkException (usage) naming the bad option and its allowed range
    */
   public ModelSpec spec(int inputDim, int defaultOutputs) {
+    return spec(inputDim, defaultOutputs, Double.NaN);
+  }
+
+  /**
+   * Builds the validated architecture for a data set, resolving {@code --fourier-sigma auto} from
+   * its median pairwise distance (2000 seeded pairs).
+   *
+   * @param data the (training) data
+   * @param defaultOutputs k when {@code --outputs} is not given
+   * @return the spec
+   * @throws NtkException (usage) naming the bad option and its allowed range
+   */
+  public ModelSpec spec(Dataset data, int defaultOutputs) {
+    double median = isAutoSigma() ? data.medianDistance(2000, 0) : Double.NaN;
+    return spec(data.inputDim(), defaultOutputs, median);
+  }
+
+  /**
+   * Whether σ_f is to be chosen from the data.
+   *
+   * @return true for {@code --fourier-sigma auto}
+   */
+  public boolean isAutoSigma() {
+    return fourierSigma.trim().equalsIgnoreCase("auto");
+  }
+
+  private ModelSpec spec(int inputDim, int defaultOutputs, double medianDistance) {
+    double sigmaF;
+    if (isAutoSigma()) {
+      if (!(medianDistance > 0)) {
+        throw NtkException.usage(
+            "--fourier-sigma auto needs data with at least two distinct samples; give a number");
+      }
+      sigmaF = 1 / (Math.PI * Math.sqrt(2) * medianDistance);
+    } else {
+      sigmaF = numbers("--fourier-sigma", fourierSigma)[0];
+    }
     ModelSpec.Builder b =
         ModelSpec.builder(inputDim)
             .fourierFeatures(fourierFeatures)
-            .fourierSigma(fourierSigma)
+            .fourierSigma(sigmaF)
             .trainableFourier(trainableFourier)
             .width(width)
             .depth(depth)

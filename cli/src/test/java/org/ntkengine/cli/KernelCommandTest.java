@@ -53,6 +53,33 @@ class KernelCommandTest {
     assertEquals("fp64", report.get("precision").asText());
     assertEquals("reference", report.get("backend").asText());
     assertTrue(report.get("seconds").asDouble() >= 0);
+    assertTrue(report.get("model").asText().contains("m=5"), report.toString());
+  }
+
+  @Test
+  void autoFourierSigmaComesFromTheMedianDistance() throws IOException {
+    Path csv = Files.writeString(dir.resolve("line.csv"), "0\n1\n3\n");
+    Path json = dir.resolve("k.json");
+    assertEquals(
+        0,
+        Main.execute(
+            "kernel",
+            "--data",
+            "csv:" + csv,
+            "--width",
+            "4",
+            "--depth",
+            "1",
+            "--json",
+            json.toString()));
+    String model = Json.MAPPER.readTree(Files.readString(json)).get("model").asText();
+    double expected = 1 / (Math.PI * Math.sqrt(2) * 2.0);
+    assertTrue(model.contains("sigma_f=" + expected), model + " expected σ_f " + expected);
+    Path one = Files.writeString(dir.resolve("one.csv"), "5\n");
+    assertEquals(2, Main.execute("kernel", "--data", "csv:" + one, "--width", "4"));
+    assertEquals(
+        0,
+        Main.execute("kernel", "--data", "csv:" + one, "--width", "4", "--fourier-sigma", "0.5"));
   }
 
   @Test

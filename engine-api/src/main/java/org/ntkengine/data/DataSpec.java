@@ -141,7 +141,8 @@ public record DataSpec(
    *
    * @param dataDir the Fashion-MNIST directory, or null for {@link FashionMnist#DEFAULT_DIR}
    * @param seed the seed for subsets and synthetic data
-   * @param prep the Fashion-MNIST preprocessing
+   * @param prep the Fashion-MNIST preprocessing, or null for {@link
+   *     FashionMnist.Preprocessing#DEFAULT}
    * @return the data set
    * @throws NtkException (bad input) for missing or malformed files
    */

@@ -512,7 +512,7 @@ public final class EmpiricalNtk {
       }
     }
     LOG.log(
-        Level.INFO,
+        rows1 < n1 || rows2 < n2 ? Level.INFO : Level.DEBUG,
         "explicit NTK "
             + n1
             + "x"
@@ -527,19 +527,19 @@ public final class EmpiricalNtk {
             + columns);
 
     double[] theta = new double[n1 * n2];
-    int maxCols = Math.min(columns, maxChunk(chunks));
-    double[] buf1 = new double[rows1 * maxCols];
-    double[] buf2 = new double[rows2 * maxCols];
-    double[] prod = new double[rows1 * rows2];
     for (Chunk ch : chunks) {
       for (int[] pair : pairs) {
         for (int i0 = 0; i0 < n1; i0 += rows1) {
           int b1 = Math.min(rows1, n1 - i0);
+          // Host arrays of the exact tile size: device backends copy exactly rows·cols values.
+          double[] buf1 = new double[b1 * ch.count];
           h1.jacobian(ch, pair[0], i0, b1, buf1);
           try (Matrix j1 = be.allocate(b1, ch.count, p)) {
             be.upload(buf1, j1);
             for (int j0 = 0; j0 < n2; j0 += rows2) {
               int b2 = Math.min(rows2, n2 - j0);
+              double[] buf2 = new double[b2 * ch.count];
+              double[] prod = new double[b1 * b2];
               h2.jacobian(ch, pair[1], j0, b2, buf2);
               try (Matrix j2 = be.allocate(b2, ch.count, p);
                   Matrix c = be.allocate(b1, b2, p)) {
@@ -558,14 +558,6 @@ public final class EmpiricalNtk {
       }
     }
     return Network.upload(be, p, theta, n1, n2);
-  }
-
-  private static int maxChunk(List<Chunk> chunks) {
-    int m = 1;
-    for (Chunk c : chunks) {
-      m = Math.max(m, c.count);
-    }
-    return m;
   }
 
   /** A term's factors downloaded to the host, for building Jacobian tiles. */

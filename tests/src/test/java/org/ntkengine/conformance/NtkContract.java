@@ -106,11 +106,17 @@ public abstract class NtkContract extends BackendContract {
     }
   }
 
-  @ParameterizedTest(name = "depth {0}, k {1}, m {2}, trainable B {3}, {4}")
-  @CsvSource({"2, 1, 3, false, RELU", "2, 2, 3, true, ERF", "1, 2, 0, false, ERF"})
+  @ParameterizedTest(name = "depth {0}, k {1}, m {2}, trainable B {3}, {4}, residual {5}")
+  @CsvSource({
+    "2, 1, 3, false, RELU, true",
+    "2, 2, 3, true, ERF, true",
+    "1, 2, 0, false, ERF, true",
+    "2, 1, 3, false, ERF, false",
+    "0, 2, 3, true, RELU, true"
+  })
   void kernelEqualsFiniteDifferenceJacobianProduct(
-      int depth, int outputs, int m, boolean trainable, Activation act) {
-    ModelSpec spec = spec(depth, outputs, m, trainable, act);
+      int depth, int outputs, int m, boolean trainable, Activation act, boolean residual) {
+    ModelSpec spec = spec(depth, outputs, m, trainable, act).toBuilder().residual(residual).build();
     int n1 = 4;
     int n2 = 3;
     double[] a = inputs(3, n1);
