@@ -2,7 +2,7 @@
 # Runs on the GPU machine, from the repository root, on what native/device-pack.sh packed into
 # device-pack/ (no JDK or Maven needed there): the cuda conformance suite and GPU checks with
 # -Dntk.require=cuda (a missing GPU fails), then the figures (Gram FP32/TF32/FP64 against the
-# measured FMA peak, structured NTK assembly, each with its error against FP64), printed last.
+# measured FMA peak, the structured NTK of NTK-ECRN, Lanczos top-10; each with its error against FP64), printed last.
 # Bounded to 8 minutes in all: 4 for the suite, 4 for the figures.
 #
 # Usage: native/device-check.sh [n] [p]   (default 8192 16384)

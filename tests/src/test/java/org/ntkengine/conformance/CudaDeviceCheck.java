@@ -9,12 +9,22 @@ import org.ntkengine.backend.Matrix;
 import org.ntkengine.backend.Precision;
 import org.ntkengine.cuda.CudaBackend;
 import org.ntkengine.cuda.CudaBackendProvider;
+import org.ntkengine.data.Dataset;
+import org.ntkengine.data.Synthetic;
+import org.ntkengine.linalg.LanczosResult;
+import org.ntkengine.linalg.LanczosSolver;
+import org.ntkengine.linalg.SymmetricOperator;
+import org.ntkengine.model.ModelSpec;
+import org.ntkengine.model.Network;
+import org.ntkengine.model.ParameterTensor;
+import org.ntkengine.model.Parameters;
+import org.ntkengine.ntk.EmpiricalNtk;
 
 /**
  * The GPU check's figures, run by native/device-check.sh on a GPU machine: Gram assembly in FP32,
- * TF32 and FP64 against the card's measured FMA peak, and the structured NTK assembly, each with
- * its relative Frobenius error against the FP64 result. Prints a table last. Not a unit test: it
- * times things.
+ * TF32 and FP64 against the card's measured FMA peak, the structured empirical NTK of NTK-ECRN and
+ * Lanczos top-10 at 2n, each with its relative error against the FP64 result. Prints a table last.
+ * Not a unit test: it times things.
  *
  * <p>Arguments: [n] [p] (default 8192 16384).
  */
@@ -50,10 +60,10 @@ public final class CudaDeviceCheck {
           Locale.ROOT, "measured FMA peak: FP32 %.0f GFLOP/s, FP64 %.0f GFLOP/s%n", peak32, peak64);
       gram(cuda, n, p, rows);
       structured(cuda, n, rows);
+      lanczos(cuda, 2 * n, rows);
     }
 
     System.out.println();
-    System.out.println("Lanczos top-10 at n = 16384: not run, this build has no Lanczos solver");
     System.out.printf(
         Locale.ROOT,
         "%-44s %-9s %9s %12s %8s %12s%n",
@@ -108,57 +118,93 @@ public final class CudaDeviceCheck {
   }
 
   /**
-   * Structured NTK assembly Θ = Σ_l s²·(Δ_lΔ_lᵀ) ⊙ (A_lA_lᵀ) over 4 layers of width 512 with
-   * synthetic factors: the model's forward and backward passes are not in this build, so this
-   * measures the assembly kernels alone.
+   * The structured empirical NTK of NTK-ECRN (width 512, depth 4, ReLU, Fourier features) on n
+   * points of the synthetic 2-D set: forward and backward passes, factor Grams and Hadamard
+   * accumulation, all on the device. Flops counted as the factor Grams, 2·n²·(fan-in + fan-out) per
+   * weight matrix.
    */
   private static void structured(CudaBackend cuda, int n, List<Row> rows) {
-    int layers = 4;
-    int width = 512;
-    double[][] factors = new double[2 * layers][n * width];
-    SplittableRandom random = new SplittableRandom(42);
-    for (double[] f : factors) {
-      for (int i = 0; i < f.length; i++) {
-        f[i] = 2 * random.nextDouble() - 1;
+    Dataset data = Synthetic.hf2d(n, 7);
+    ModelSpec spec = ModelSpec.builder(data.inputDim()).width(512).depth(4).build();
+    double flops = 0;
+    for (ParameterTensor t : Parameters.layout(spec)) {
+      if (t.cols() > 1) {
+        flops += 2.0 * n * n * (t.rows() + t.cols());
       }
     }
-    double flops = layers * 2 * 2.0 * n * n * width + layers * 3.0 * n * n / 2;
-    String work = "structured NTK assembly n=" + n + " (synthetic)";
+    String work = "structured NTK n=" + n + " width 512 depth 4";
     double[] reference = null;
     for (Precision prec : new Precision[] {Precision.FP64, Precision.FP32}) {
-      Matrix[] m = new Matrix[factors.length];
-      try (Matrix gd = cuda.allocate(n, n, prec);
-          Matrix ga = cuda.allocate(n, n, prec);
-          Matrix theta = cuda.allocate(n, n, prec)) {
-        for (int i = 0; i < factors.length; i++) {
-          m[i] = cuda.allocate(n, width, prec);
-          cuda.upload(factors[i], m[i]);
-        }
+      double[] result = new double[n * n];
+      try (Network net = Network.initialize(cuda, prec, spec, 1);
+          Matrix x = data.inputs(cuda, prec)) {
+        EmpiricalNtk ntk = new EmpiricalNtk(net);
+        Matrix[] out = new Matrix[1];
         double seconds =
             time(
                 cuda,
                 () -> {
-                  for (int l = 0; l < layers; l++) {
-                    cuda.gramSymmetric(1.0, m[2 * l], 0.0, gd);
-                    cuda.gramSymmetric(1.0, m[2 * l + 1], 0.0, ga);
-                    cuda.structuredAccumulate(1.0 / width, gd, ga, l == 0 ? 0.0 : 1.0, theta);
+                  if (out[0] != null) {
+                    out[0].close();
                   }
-                  cuda.mirrorLower(theta);
+                  out[0] = ntk.kernel(x);
                 });
-        double[] result = new double[n * n];
-        cuda.download(theta, result);
+        cuda.download(out[0], result);
+        out[0].close();
+        rows.add(
+            new Row(
+                work,
+                prec,
+                seconds,
+                flops,
+                reference == null ? 0.0 : relativeError(result, reference)));
         if (reference == null) {
           reference = result;
-          rows.add(new Row(work, prec, seconds, flops, 0.0));
-        } else {
-          rows.add(new Row(work, prec, seconds, flops, relativeError(result, reference)));
         }
-      } finally {
-        for (Matrix x : m) {
-          if (x != null) {
-            x.close();
+      }
+    }
+  }
+
+  /**
+   * Top-10 eigenvalues by Lanczos of Θ = J·Jᵀ, J n×2048 with column j scaled by exp(−j/200), at tol
+   * 1e-10 (FP64) and FP32's floor; the error column is the largest relative eigenvalue error
+   * against FP64.
+   */
+  private static void lanczos(CudaBackend cuda, int n, List<Row> rows) {
+    int p = 2048;
+    double[] j = new double[n * p];
+    SplittableRandom random = new SplittableRandom(2024);
+    for (int i = 0; i < n; i++) {
+      for (int c = 0; c < p; c++) {
+        j[i * p + c] = random.nextGaussian() * Math.exp(-c / 200.0);
+      }
+    }
+    double[] reference = null;
+    for (Precision prec : new Precision[] {Precision.FP64, Precision.FP32}) {
+      try (Matrix jm = cuda.allocate(n, p, prec);
+          Matrix theta = cuda.allocate(n, n, prec)) {
+        cuda.upload(j, jm);
+        cuda.gramSymmetric(1.0, jm, 0.0, theta);
+        SymmetricOperator op = SymmetricOperator.dense(cuda, theta);
+        LanczosResult[] result = new LanczosResult[1];
+        double seconds = time(cuda, () -> result[0] = LanczosSolver.top(op, 10, 1e-10));
+        double[] values = result[0].eigenvalues();
+        double error = 0;
+        if (reference != null) {
+          for (int i = 0; i < values.length; i++) {
+            error = Math.max(error, Math.abs(values[i] - reference[i]) / reference[i]);
           }
+        } else {
+          reference = values;
         }
+        // Flops: 2·n² per matrix-vector product.
+        rows.add(
+            new Row(
+                "Lanczos top-10 n=" + n + " (" + result[0].matvecs() + " matvecs)",
+                prec,
+                seconds,
+                2.0 * n * n * result[0].matvecs(),
+                error));
       }
     }
   }
