@@ -117,7 +117,8 @@ public final class BenchSuite {
   public List<Row> run(
       List<String> backends, List<String> precisions, boolean quick, Consumer<String> progress)
       throws RunnerException {
-    List<Row> rows = new ArrayList<>();
+    record Config(BenchOperation op, Map<String, String> params) {}
+    List<Config> configs = new ArrayList<>();
     for (BenchOperation op : operations) {
       for (Map<String, String> grid : expand(op.grid(quick))) {
         for (String backend : backends) {
@@ -125,14 +126,28 @@ public final class BenchSuite {
             Map<String, String> params = new LinkedHashMap<>(grid);
             params.put("backend", backend);
             params.put("precision", precision);
-            progress.accept(
-                op.name() + " " + backend + " " + precision + " " + op.sizeLabel(params));
-            rows.add(runOne(op, params, quick, false));
-            if (DEVICE_BACKENDS.contains(backend)) {
-              rows.add(runOne(op, params, quick, true));
-            }
+            configs.add(new Config(op, params));
           }
         }
+      }
+    }
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < configs.size(); i++) {
+      Config c = configs.get(i);
+      String backend = c.params().get("backend");
+      progress.accept(
+          String.format(
+              Locale.ROOT,
+              "[%d/%d] %s %s %s %s",
+              i + 1,
+              configs.size(),
+              c.op().name(),
+              backend,
+              c.params().get("precision"),
+              c.op().sizeLabel(c.params())));
+      rows.add(runOne(c.op(), c.params(), quick, false));
+      if (DEVICE_BACKENDS.contains(backend)) {
+        rows.add(runOne(c.op(), c.params(), quick, true));
       }
     }
     return rows;

@@ -50,7 +50,7 @@ public class GemmBenchmark {
   public String precision;
 
   /** Rows of C. */
-  @Param({"511", "1024"})
+  @Param({"511", "1023"})
   public int m;
 
   /** Columns of C. */
@@ -58,7 +58,7 @@ public class GemmBenchmark {
   public int n;
 
   /** The inner dimension. */
-  @Param({"383", "1024"})
+  @Param({"383", "1025"})
   public int k;
 
   /** Transposes of A and B: NN, NT, TN or TT. */
