@@ -6,12 +6,25 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A line filter in front of a terminal stream that drops the JVM's "WARNING: Using incubator
- * modules" line, which every forked benchmark JVM prints at start-up because the Vector API is an
- * incubator module; every other line passes through unchanged.
+ * A line filter in front of a terminal stream that drops two kinds of JVM warning that every forked
+ * benchmark JVM prints and that say nothing about the measurement: "WARNING: Using incubator
+ * modules" (the Vector API is an incubator module), and on JDK 23 and later the four-line notice
+ * that JMH itself calls a deprecated {@code sun.misc.Unsafe} method (the flag that silences it does
+ * not exist on JDK 17, so it cannot go on the fork's command line). Every other line passes through
+ * unchanged.
  */
 final class NoiseFilter extends OutputStream {
   static final String INCUBATOR_WARNING = "WARNING: Using incubator modules";
+
+  /** Whether a line is one of the warnings described above. */
+  static boolean isNoise(String line) {
+    if (line.startsWith(INCUBATOR_WARNING)) {
+      return true;
+    }
+    return line.startsWith("WARNING: ")
+        && (line.contains("sun.misc.Unsafe")
+            || line.contains("reporting this to the maintainers of class org.openjdk.jmh."));
+  }
 
   private final PrintStream target;
   private final ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -62,7 +75,7 @@ final class NoiseFilter extends OutputStream {
   private void emit() {
     String s = line.toString(StandardCharsets.UTF_8);
     line.reset();
-    if (!s.startsWith(INCUBATOR_WARNING)) {
+    if (!isNoise(s)) {
       target.print(s);
     }
   }

@@ -65,7 +65,23 @@ class BenchCommandTest {
     // The forks' start-up warning and the engine's INFO lines stay off the terminal.
     String all = r.out() + r.err();
     assertFalse(all.contains("Using incubator modules"), all);
+    assertFalse(all.contains("sun.misc.Unsafe"), all);
     assertFalse(all.contains("INFO"), all);
+  }
+
+  @Test
+  void theNoiseFilterDropsOnlyTheForksStartUpWarnings() {
+    assertTrue(NoiseFilter.isNoise("WARNING: Using incubator modules: jdk.incubator.vector\n"));
+    assertTrue(
+        NoiseFilter.isNoise(
+            "WARNING: A terminally deprecated method in sun.misc.Unsafe has been called\n"));
+    assertTrue(
+        NoiseFilter.isNoise(
+            "WARNING: Please consider reporting this to the maintainers of class"
+                + " org.openjdk.jmh.util.Utils\n"));
+    assertFalse(NoiseFilter.isNoise("WARNING: Forked process returned code: 1\n"));
+    assertFalse(NoiseFilter.isNoise("ntk bench fork: WARNING: backend simd: no AVX\n"));
+    assertFalse(NoiseFilter.isNoise("gram reference fp64 ...\n"));
   }
 
   @Test
