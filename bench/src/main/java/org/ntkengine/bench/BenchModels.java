@@ -1,6 +1,8 @@
 package org.ntkengine.bench;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.ntkengine.backend.Backend;
 import org.ntkengine.backend.Matrix;
@@ -280,8 +282,8 @@ public final class BenchModels {
   record Layer(int fanIn, int fanOut, int factors, boolean bias) {}
 
   /** The trainable dense layers of a spec, stem first (fixed Fourier features). */
-  static java.util.List<Layer> layers(ModelSpec spec) {
-    java.util.List<Layer> out = new java.util.ArrayList<>();
+  static List<Layer> layers(ModelSpec spec) {
+    List<Layer> out = new ArrayList<>();
     int n = spec.width();
     if (spec.hasFourierFeatures()) {
       if (spec.trainableFourier()) {

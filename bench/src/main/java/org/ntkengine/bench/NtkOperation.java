@@ -32,6 +32,13 @@ public final class NtkOperation implements BenchOperation {
         : NtkExplicitBenchmark.class;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The quick grid keeps 31 samples: the explicit method builds its Jacobian on the host and
+   * takes seconds per kernel on the reference backend even there, and a quick run computes it five
+   * times (the check, two warm-up and two measured iterations) per backend and precision.
+   */
   @Override
   public Map<String, List<String>> grid(boolean quick) {
     return quick

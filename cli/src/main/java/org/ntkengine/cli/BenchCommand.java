@@ -34,7 +34,13 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "Small sizes, short iterations (a few minutes).")
   boolean quick;
 
-  @Option(names = "--op", paramLabel = "NAME", description = "Only this operation (repeatable).")
+  @Option(
+      names = "--op",
+      paramLabel = "NAME",
+      description = {
+        "Only this operation (repeatable): gram, gemm, ntk-structured, ntk-explicit,",
+        "ntk-matvec, lanczos, forward, backward."
+      })
   List<String> ops;
 
   @Option(
