@@ -55,13 +55,11 @@ public class BackwardBenchmark {
   public int batch;
 
   private PassWorkload work;
-  private double[] hostOut;
 
   /** Builds the seeded network and batch and checks the result once against float64. */
   @Setup(Level.Trial)
   public void setUp() {
     work = new PassWorkload(backend, precision, width, batch);
-    hostOut = new double[1];
     work.check("loss gradient", work.gradientError());
   }
 
