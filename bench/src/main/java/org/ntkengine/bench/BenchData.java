@@ -1,5 +1,12 @@
 package org.ntkengine.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.OptionalDouble;
 import java.util.Random;
 import org.ntkengine.backend.Backend;
 import org.ntkengine.backend.Matrix;
@@ -7,7 +14,58 @@ import org.ntkengine.backend.Precision;
 
 /** Seeded inputs and float64 accuracy checks shared by the benchmark states. */
 public final class BenchData {
+  /**
+   * The system property naming the file where a benchmark's set-up reports what it measured outside
+   * the timed loop, for {@link BenchSuite}: the relative error of its float64 check and, where the
+   * work depends on the run (Lanczos), the flop count of one invocation.
+   */
+  public static final String REPORT_PROPERTY = "ntk.bench.report";
+
   private BenchData() {}
+
+  /**
+   * Writes the set-up's check to the file named by {@value #REPORT_PROPERTY}; does nothing when the
+   * property is unset (a benchmark run by JMH directly).
+   *
+   * @param relativeError the relative error against float64
+   * @param flops the flops of one invocation, or NaN where the operation's formula applies
+   */
+  public static void report(double relativeError, double flops) {
+    String path = System.getProperty(REPORT_PROPERTY);
+    if (path == null || path.isEmpty()) {
+      return;
+    }
+    String text = String.format(Locale.ROOT, "relativeError=%s%nflops=%s%n", relativeError, flops);
+    try {
+      Files.writeString(Path.of(path), text, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the benchmark report " + path, e);
+    }
+  }
+
+  /**
+   * Reads one value from a report written by {@link #report}.
+   *
+   * @param file the report
+   * @param key {@code relativeError} or {@code flops}
+   * @return the value, empty when the file or the key is missing or the value is NaN
+   */
+  static OptionalDouble readReport(Path file, String key) {
+    if (!Files.isRegularFile(file)) {
+      return OptionalDouble.empty();
+    }
+    try {
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        if (line.startsWith(key + "=")) {
+          double v = Double.parseDouble(line.substring(key.length() + 1).trim());
+          return Double.isNaN(v) ? OptionalDouble.empty() : OptionalDouble.of(v);
+        }
+      }
+      return OptionalDouble.empty();
+    } catch (IOException | NumberFormatException e) {
+      return OptionalDouble.empty();
+    }
+  }
 
   /**
    * Uniform values in [-1, 1) from a seed; every operand gets its own seed.

@@ -33,6 +33,7 @@ public interface BenchOperation {
 
   /**
    * Returns the floating-point operations of one invocation, or 0 where a count is meaningless.
+   * {@link BenchSuite} prefers the count the benchmark's set-up reports, where it reports one.
    *
    * @param params the JMH parameters of the configuration
    * @return the flop count
@@ -40,7 +41,9 @@ public interface BenchOperation {
   double flops(Map<String, String> params);
 
   /**
-   * Runs the operation once and measures its relative error against the float64 reference.
+   * Runs the operation once and measures its relative error against the float64 reference. {@link
+   * BenchSuite} uses the error the benchmark's set-up reports and calls this only when the fork
+   * reported none.
    *
    * @param params the JMH parameters, backend and precision included
    * @return the relative Frobenius error (or the largest relative eigenvalue error)
@@ -54,4 +57,26 @@ public interface BenchOperation {
    * @return a label such as {@code n=1024 p=512}
    */
   String sizeLabel(Map<String, String> params);
+
+  /**
+   * Reads an integer parameter.
+   *
+   * @param params the JMH parameters
+   * @param name the parameter's name
+   * @return its value
+   * @throws IllegalArgumentException when it is missing or not an integer
+   */
+  static int intParam(Map<String, String> params, String name) {
+    String v = params.get(name);
+    if (v == null) {
+      throw new IllegalArgumentException(
+          "benchmark parameter " + name + " is missing in " + params);
+    }
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "benchmark parameter " + name + " must be an integer, got '" + v + "'", e);
+    }
+  }
 }

@@ -31,10 +31,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 // One fork isolates the JIT profile of each configuration; the flags resolve the Vector API for
-// the simd backend and leave room for the largest operands.
+// the simd backend, leave room for the largest operands and keep the fork's log to warnings.
 @Fork(
     value = 1,
-    jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx8g"})
+    jvmArgsAppend = {
+      "--add-modules=jdk.incubator.vector",
+      "-Xmx8g",
+      "-Djava.util.logging.config.class=org.ntkengine.bench.ForkLogging"
+    })
 public class GramBenchmark {
 
   /** Backend name. */
@@ -61,6 +65,9 @@ public class GramBenchmark {
   private Matrix a;
   private Matrix b;
   private Matrix c;
+  private double[] hostA;
+  private double[] hostB;
+  private double[] hostC;
 
   /**
    * Floating-point operations of one invocation.
@@ -78,12 +85,14 @@ public class GramBenchmark {
   public void setUp() {
     Precision prec = Precision.parse(precision);
     be = Backends.open(backend);
-    double[] ha = BenchData.rounded(prec, BenchData.uniform(11, n * p));
-    double[] hb = BenchData.rounded(prec, BenchData.uniform(12, n * p));
-    a = BenchData.upload(be, ha, n, p, prec);
-    b = BenchData.upload(be, hb, n, p, prec);
+    hostA = BenchData.rounded(prec, BenchData.uniform(11, n * p));
+    hostB = BenchData.rounded(prec, BenchData.uniform(12, n * p));
+    hostC = new double[n * n];
+    a = BenchData.upload(be, hostA, n, p, prec);
+    b = BenchData.upload(be, hostB, n, p, prec);
     c = be.allocate(n, n, prec);
-    double error = relativeError(be, form, a, b, c, ha, hb, n, p);
+    double error = relativeError(be, form, a, b, c, hostA, hostB, n, p);
+    BenchData.report(error, Double.NaN);
     if (error > (prec.isSingle() ? 1e-4 : 1e-12)) {
       throw new IllegalStateException(
           backend + " " + precision + " gram is wrong: relative error " + error);
@@ -132,6 +141,23 @@ public class GramBenchmark {
   public double gram() {
     run(be, form.equals("symmetric"), a, b, c);
     return BenchData.sync(be, c);
+  }
+
+  /**
+   * The product with its transfers: upload the operands (B only for the general form), multiply,
+   * download C. On host backends the transfers are copies.
+   *
+   * @return an element of the result
+   */
+  @Benchmark
+  public double withTransfers() {
+    be.upload(hostA, a);
+    if (!form.equals("symmetric")) {
+      be.upload(hostB, b);
+    }
+    run(be, form.equals("symmetric"), a, b, c);
+    be.download(c, hostC);
+    return hostC[hostC.length - 1];
   }
 
   /** Releases the operands and the backend. */

@@ -1,5 +1,6 @@
 package org.ntkengine.cli;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.ntkengine.NtkException;
 import org.ntkengine.backend.Availability;
 import org.ntkengine.backend.BackendProvider;
@@ -31,7 +34,13 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "Small sizes, short iterations (a few minutes).")
   boolean quick;
 
-  @Option(names = "--op", paramLabel = "NAME", description = "Only this operation (repeatable).")
+  @Option(
+      names = "--op",
+      paramLabel = "NAME",
+      description = {
+        "Only this operation (repeatable): gram, gemm, ntk-structured, ntk-explicit,",
+        "ntk-matvec, lanczos, forward, backward."
+      })
   List<String> ops;
 
   @Option(
@@ -83,18 +92,16 @@ final class BenchCommand implements Callable<Integer> {
       precs.add(Precision.parse(p).name().toLowerCase(Locale.ROOT));
     }
 
-    List<BenchSuite.Row> rows =
-        new BenchSuite(chosen)
-            .run(names, precs, quick, line -> System.err.println("bench: " + line));
+    List<BenchSuite.Row> rows = runQuietly(new BenchSuite(chosen), names, precs);
 
     System.out.printf(
-        "%-10s %-10s %-9s %-28s %14s %10s %11s%n",
+        "%-14s %-10s %-9s %-34s %12s %10s %11s%n",
         "operation", "backend", "precision", "size", "ops/s", "GFLOP/s", "rel.error");
     List<Map<String, Object>> out = new ArrayList<>();
     for (BenchSuite.Row r : rows) {
       System.out.printf(
           Locale.ROOT,
-          "%-10s %-10s %-9s %-28s %14.3f %10.2f %11.2e%n",
+          "%-14s %-10s %-9s %-34s %12.3f %10.2f %11.2e%n",
           r.operation(),
           r.backend(),
           r.precision(),
@@ -113,7 +120,38 @@ final class BenchCommand implements Callable<Integer> {
       m.put("relative_error", r.relativeError());
       out.add(m);
     }
-    Json.write(json, Map.of("quick", quick, "rows", out));
+    List<String> speedups = BenchSuite.speedups(rows);
+    for (String line : speedups) {
+      System.out.println(line);
+    }
+    Json.write(json, Map.of("quick", quick, "rows", out, "speedups", speedups));
     return 0;
+  }
+
+  /**
+   * Runs the suite with the engine's INFO lines off (every configuration opens its backend again,
+   * and the table names it) and without the incubator-module warning that each forked JVM prints at
+   * start-up; everything else the forks print passes through.
+   */
+  private List<BenchSuite.Row> runQuietly(BenchSuite suite, List<String> names, List<String> precs)
+      throws RunnerException {
+    Logger engine = Logger.getLogger("org.ntkengine");
+    Level oldLevel = engine.getLevel();
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    PrintStream out = NoiseFilter.wrap(oldOut);
+    PrintStream err = NoiseFilter.wrap(oldErr);
+    engine.setLevel(Level.WARNING);
+    System.setOut(out);
+    System.setErr(err);
+    try {
+      return suite.run(names, precs, quick, line -> System.err.println("bench: " + line));
+    } finally {
+      out.close();
+      err.close();
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+      engine.setLevel(oldLevel);
+    }
   }
 }
