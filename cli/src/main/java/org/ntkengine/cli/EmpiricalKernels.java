@@ -2,6 +2,7 @@ package org.ntkengine.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ntkengine.MemoryBudget;
 import org.ntkengine.analytic.ConvergenceExperiment;
 import org.ntkengine.backend.Backend;
 import org.ntkengine.backend.Matrix;
@@ -10,6 +11,7 @@ import org.ntkengine.model.LayerFactors;
 import org.ntkengine.model.ModelSpec;
 import org.ntkengine.model.Network;
 import org.ntkengine.model.Parameters;
+import org.ntkengine.ntk.EmpiricalNtk;
 
 /**
  * The empirical NTK and NNGP of one sampled NTK-ECRN in evaluation mode, both from a single set of
@@ -38,6 +40,14 @@ final class EmpiricalKernels {
    */
   static ConvergenceExperiment.Measurement measure(
       Backend backend, Precision precision, ModelSpec spec, double[] x, int n, long seed) {
+    // Parameters (width² per block matrix), the factors, Θ and two n×n work matrices.
+    long params =
+        2L * spec.depth() * spec.width() * spec.width() + 4L * spec.width() * spec.stemInputs();
+    MemoryBudget.require(
+        (params + 3L * n * n) * precision.bytes()
+            + 2L * n * n * 8
+            + EmpiricalNtk.factorBytes(spec, n, precision),
+        "the empirical kernels of width " + spec.width() + " on " + n + " inputs");
     List<Matrix> owned = new ArrayList<>();
     try (Network net = Network.initialize(backend, precision, spec, seed);
         Matrix xm = Network.upload(backend, precision, x, n, spec.inputDim());
