@@ -58,8 +58,7 @@ final class AnalyticKernelMode {
     AnalyticNetwork net =
         gaussianLimit || !spec.hasFourierFeatures()
             ? AnalyticNetwork.gaussianLimit(spec)
-            : AnalyticNetwork.forSpec(
-                spec, EmpiricalKernels.fourierFrequencies(Parameters.initialize(spec, seed)));
+            : AnalyticNetwork.forSpec(spec, Parameters.initialize(spec, seed).fourierFrequencies());
     int d = first.inputDim();
     AnalyticKernel kernel =
         second == null

@@ -80,6 +80,33 @@ public final class DataOptions {
     return data2 != null;
   }
 
+  /**
+   * Returns the {@code --data} spec as given.
+   *
+   * @return the spec text
+   */
+  public String spec() {
+    return data;
+  }
+
+  /**
+   * Returns the {@code --data2} spec as given.
+   *
+   * @return the spec text, or null
+   */
+  public String spec2() {
+    return data2;
+  }
+
+  /**
+   * Returns the data seed.
+   *
+   * @return {@code --data-seed}
+   */
+  public long seed() {
+    return dataSeed;
+  }
+
   private Dataset load(String spec, long seed) {
     FashionMnist.Preprocessing prep = new FashionMnist.Preprocessing(!noStandardize, false);
     Dataset ds = DataSpec.parse(spec).load(dataDir, seed, prep);

@@ -10,7 +10,6 @@ import org.ntkengine.backend.Precision;
 import org.ntkengine.model.LayerFactors;
 import org.ntkengine.model.ModelSpec;
 import org.ntkengine.model.Network;
-import org.ntkengine.model.Parameters;
 import org.ntkengine.ntk.EmpiricalNtk;
 
 /**
@@ -77,28 +76,13 @@ final class EmpiricalKernels {
       }
       double[] ntk = new double[n * n];
       backend.download(theta, ntk);
-      double[] b = spec.hasFourierFeatures() ? fourierFrequencies(net.parameters()) : null;
+      double[] b = spec.hasFourierFeatures() ? net.parameters().fourierFrequencies() : null;
       return new ConvergenceExperiment.Measurement(nngp, ntk, b);
     } finally {
       for (Matrix m : owned) {
         m.close();
       }
     }
-  }
-
-  /**
-   * B = σ_f·Z, m×d row-major, as the forward pass uses it (its phases are 2πσ_f·Z·x), where Z is
-   * the stored {@code fourier} tensor.
-   *
-   * @param p the parameters
-   * @return B
-   */
-  static double[] fourierFrequencies(Parameters p) {
-    double[] b = p.get("fourier").clone();
-    for (int i = 0; i < b.length; i++) {
-      b[i] *= p.spec().fourierSigma();
-    }
-    return b;
   }
 
   private static Matrix alloc(Backend backend, int n, Precision precision, List<Matrix> owned) {

@@ -97,6 +97,18 @@ final class KernelCommand implements Callable<Integer> {
       description = "Monte Carlo standard error.")
   Path stderrOut;
 
+  @Option(
+      names = "--row-tile",
+      defaultValue = "0",
+      description = "Samples of the first set per tile (0: chosen from the free heap).")
+  int rowTile;
+
+  @Option(
+      names = "--parameter-tile",
+      defaultValue = "0",
+      description = "Parameters per Jacobian tile for --method explicit (0: chosen from the heap).")
+  int parameterTile;
+
   @Option(names = "--out", paramLabel = "K.npy", description = "Write Θ as .npy.")
   Path out;
 
@@ -170,7 +182,11 @@ final class KernelCommand implements Callable<Integer> {
       try (Network net = Network.initialize(be, prec, spec, model.seed());
           Matrix x1 = first.inputs(be, prec);
           Matrix x2 = second == null ? null : second.inputs(be, prec)) {
-        EmpiricalNtk ntk = new EmpiricalNtk(net).withMethod(m);
+        EmpiricalNtk ntk =
+            new EmpiricalNtk(net)
+                .withMethod(m)
+                .withRowTile(rowTile)
+                .withParameterTile(parameterTile);
         if (perOutput) {
           Matrix[][] blocks = ntk.perOutput(x1, x2);
           double[] block = new double[n1 * n2];

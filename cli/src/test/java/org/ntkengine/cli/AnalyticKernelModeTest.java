@@ -59,7 +59,7 @@ class AnalyticKernelModeTest {
     Dataset a = load("synthetic:hf2d:7", 0);
     Dataset b = load("synthetic:hf2d:3", 1);
     ModelSpec spec = ModelSpec.builder(2).depth(2).fourierFeatures(9).survival(0.7).build();
-    // B = σ_f·Z with σ_f = 1: the stored tensor itself.
+    // B = σ_f·Z with σ_f = 1: the stored tensor itself, independently of fourierFrequencies().
     double[] freq = Parameters.initialize(spec, 5).get("fourier");
     AnalyticKernel ref =
         AnalyticNetwork.forSpec(spec, freq).kernel(a.inputs(), 7, b.inputs(), 3, 2);

@@ -55,6 +55,41 @@ class SpectrumCommandTest {
   }
 
   @Test
+  void readsAKernelWrittenByAnotherCommand() throws IOException {
+    // J·Jᵀ for J = [[1, 0], [0, 1], [1, 1], [1, −1], [2, 0]]: JᵀJ = diag(7, 3), so 7, 3, 0, 0, 0.
+    Path j = write("j.npy", new double[] {1, 0, 0, 1, 1, 1, 1, -1, 2, 0}, 5, 2);
+    Path kernel = dir.resolve("k.npy");
+    assertEquals(
+        0,
+        Main.execute(
+            "gram",
+            j.toString(),
+            "--precision",
+            "fp64",
+            "--backend",
+            "reference",
+            "--out",
+            kernel.toString()));
+    Path json = dir.resolve("s.json");
+    assertEquals(
+        0,
+        Main.execute(
+            "spectrum",
+            "--kernel",
+            kernel.toString(),
+            "--top",
+            "3",
+            "--backend",
+            "reference",
+            "--json",
+            json.toString()));
+    JsonNode e = Json.MAPPER.readTree(json.toFile()).get("eigenvalues");
+    assertEquals(7.0, e.get(0).asDouble(), 1e-12);
+    assertEquals(3.0, e.get(1).asDouble(), 1e-12);
+    assertTrue(Math.abs(e.get(2).asDouble()) < 1e-12);
+  }
+
+  @Test
   void badKernelsAndOptionsGiveTheirExitCodes() {
     Path square = write("sq.npy", new double[] {2, 0, 0, 1}, 2, 2);
     Path wide = write("wide.npy", new double[6], 2, 3);

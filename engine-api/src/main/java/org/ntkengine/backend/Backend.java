@@ -241,6 +241,16 @@ public interface Backend extends AutoCloseable {
     gemv(Transpose.YES, -1.0, basis, coefficients, 1.0, v);
   }
 
+  /**
+   * Counts the matrices this backend allocated that have not been closed yet (views excluded), so
+   * tests and long-running applications can find leaks.
+   *
+   * @return the number of open matrices, or −1 when this backend does not track them
+   */
+  default long liveAllocations() {
+    return -1;
+  }
+
   /** Releases threads, pools and device memory. Matrices it allocated must not be used after. */
   @Override
   void close();

@@ -1,6 +1,7 @@
 package org.ntkengine.backend;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link Matrix} stored on the Java heap, row-major, as {@code double[]} (FP64) or {@code
@@ -17,6 +18,7 @@ public final class HostMatrix implements Matrix {
   private final float[] floats;
   private final int offset;
   private final HostMatrix parent;
+  private final AtomicLong liveCounter;
   private boolean closed;
 
   private HostMatrix(
@@ -27,8 +29,10 @@ public final class HostMatrix implements Matrix {
       double[] doubles,
       float[] floats,
       int offset,
-      HostMatrix parent) {
+      HostMatrix parent,
+      AtomicLong liveCounter) {
     this.owner = owner;
+    this.liveCounter = liveCounter;
     this.rows = rows;
     this.cols = cols;
     this.precision = precision;
@@ -49,6 +53,23 @@ public final class HostMatrix implements Matrix {
    * @throws IllegalArgumentException when a dimension is negative or the count exceeds an array
    */
   public static HostMatrix allocate(Object owner, int rows, int cols, Precision precision) {
+    return allocate(owner, rows, cols, precision, null);
+  }
+
+  /**
+   * Allocates a zero-filled matrix whose lifetime is counted: the counter goes up now and down when
+   * the matrix is first closed, so a backend can report its live allocations.
+   *
+   * @param owner the backend that owns it (checked when it is used)
+   * @param rows rows, at least 0
+   * @param cols columns, at least 0
+   * @param precision element format
+   * @param liveCounter the owner's count of open matrices, or null not to count
+   * @return the matrix
+   * @throws IllegalArgumentException when a dimension is negative or the count exceeds an array
+   */
+  public static HostMatrix allocate(
+      Object owner, int rows, int cols, Precision precision, AtomicLong liveCounter) {
     Shapes.checkDimensions(rows, cols);
     long n = (long) rows * cols;
     if (n > Integer.MAX_VALUE - 8) {
@@ -61,9 +82,16 @@ public final class HostMatrix implements Matrix {
               + n
               + ": split it into tiles");
     }
-    return precision.isSingle()
-        ? new HostMatrix(owner, rows, cols, precision, null, new float[(int) n], 0, null)
-        : new HostMatrix(owner, rows, cols, precision, new double[(int) n], null, 0, null);
+    HostMatrix m =
+        precision.isSingle()
+            ? new HostMatrix(
+                owner, rows, cols, precision, null, new float[(int) n], 0, null, liveCounter)
+            : new HostMatrix(
+                owner, rows, cols, precision, new double[(int) n], null, 0, null, liveCounter);
+    if (liveCounter != null) {
+      liveCounter.incrementAndGet();
+    }
+    return m;
   }
 
   /**
@@ -84,7 +112,8 @@ public final class HostMatrix implements Matrix {
         doubles,
         floats,
         offset + first * cols,
-        parent == null ? this : parent);
+        parent == null ? this : parent,
+        null);
   }
 
   /**
@@ -234,9 +263,12 @@ public final class HostMatrix implements Matrix {
   }
 
   @Override
-  public void close() {
-    if (parent == null) {
+  public synchronized void close() {
+    if (parent == null && !closed) {
       closed = true;
+      if (liveCounter != null) {
+        liveCounter.decrementAndGet();
+      }
     }
   }
 

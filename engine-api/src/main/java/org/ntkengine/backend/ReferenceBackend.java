@@ -2,6 +2,7 @@ package org.ntkengine.backend;
 
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The plain-Java backend: straightforward loops with float64 accumulation even for FP32 data. It is
@@ -11,6 +12,8 @@ import java.util.Set;
 public final class ReferenceBackend implements Backend {
   /** The backend's name. */
   public static final String NAME = "reference";
+
+  private final AtomicLong live = new AtomicLong();
 
   @Override
   public String name() {
@@ -32,7 +35,7 @@ public final class ReferenceBackend implements Backend {
       throw new IllegalArgumentException(
           "backend " + NAME + " does not support " + precision + ": use FP32 or FP64");
     }
-    return HostMatrix.allocate(this, rows, cols, precision);
+    return HostMatrix.allocate(this, rows, cols, precision, live);
   }
 
   @Override
@@ -216,6 +219,11 @@ public final class ReferenceBackend implements Backend {
       sum += hx.getFlat(k) * hy.getFlat(k);
     }
     return sum;
+  }
+
+  @Override
+  public long liveAllocations() {
+    return live.get();
   }
 
   @Override

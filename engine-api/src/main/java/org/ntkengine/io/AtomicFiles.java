@@ -3,8 +3,13 @@ package org.ntkengine.io;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import org.ntkengine.NtkException;
@@ -44,13 +49,7 @@ public final class AtomicFiles {
       tmp = null;
     } catch (IOException e) {
       throw NtkException.badInput(
-          "cannot write "
-              + target
-              + " ("
-              + e.getClass().getSimpleName()
-              + ": "
-              + e.getMessage()
-              + "); choose a writable output location");
+          "cannot write " + target + " (" + reason(e) + "); choose a writable output location");
     } finally {
       if (tmp != null) {
         try {
@@ -60,6 +59,23 @@ public final class AtomicFiles {
         }
       }
     }
+  }
+
+  /** Says in words why a write failed, without exception class names. */
+  private static String reason(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied: " + e.getMessage();
+    }
+    if (e instanceof FileAlreadyExistsException || e instanceof NotDirectoryException) {
+      return "a component of the path is a file, not a directory: " + e.getMessage();
+    }
+    if (e instanceof NoSuchFileException) {
+      return "a directory on the path does not exist or cannot be created: " + e.getMessage();
+    }
+    if (e instanceof FileSystemException fs && fs.getReason() != null) {
+      return fs.getReason();
+    }
+    return e.getMessage() == null ? "an I/O error" : e.getMessage();
   }
 
   /**

@@ -1,5 +1,6 @@
 package org.ntkengine.linalg;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.ntkengine.backend.Backend;
 import org.ntkengine.backend.Matrix;
@@ -94,7 +95,7 @@ final class KrylovBasis implements AutoCloseable {
    * coefficients ⟨q_i, v⟩ of both passes (length ≥ count; only the first count are meaningful).
    */
   double[] orthogonalize(Matrix v, int count) {
-    java.util.Arrays.fill(hostCoefficients, 0.0);
+    Arrays.fill(hostCoefficients, 0.0);
     if (count == 0) {
       return hostCoefficients.clone();
     }

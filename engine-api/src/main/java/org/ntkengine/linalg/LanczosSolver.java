@@ -20,10 +20,13 @@ import org.ntkengine.backend.Matrix;
  * <p>Robustness: an invariant subspace (breakdown: the new direction vanishes) is continued with a
  * fresh seeded random vector orthogonal to the basis, which is how the zero operator, the identity,
  * repeated eigenvalues and a start vector in the null space are handled; when m reaches n the basis
- * is the whole space and the answer exact up to rounding. When the wanted pairs have converged, one
- * verification cycle locks them and explores a fresh random direction orthogonal to them, so that
- * further copies of a repeated eigenvalue (invisible from a single start vector) are found; it
- * costs one cycle of operator applications and can be switched off.
+ * is the whole space and the answer exact up to rounding. When the wanted pairs have converged, a
+ * short verification cycle (max(16, k) steps) locks them and explores a fresh random direction
+ * orthogonal to them, so that further copies of a repeated eigenvalue (invisible from a single
+ * start vector, which meets each eigenspace in one direction) are found; it can be switched off.
+ * Like every Krylov method it can still miss a copy of the k-th eigenvalue itself, or of one
+ * clustered with it within the verification cycle's resolution; ask for a few more pairs than
+ * needed when that matters.
  *
  * <p>Convergence: every wanted pair has ‖Θv − λv‖ ≤ tol·λ_max (estimated by the Lanczos relation,
  * then checked on the final vectors). Single-precision runs cannot reach 1e-10; the tolerance is
@@ -34,6 +37,9 @@ import org.ntkengine.backend.Matrix;
  */
 public final class LanczosSolver {
   private static final Logger LOG = System.getLogger(LanczosSolver.class.getName());
+
+  /** Lanczos steps of the verification cycle (at least k): enough to expose a missed copy. */
+  private static final int VERIFY_STEPS = 16;
 
   /** Which end of the spectrum to compute. */
   public enum Which {
@@ -51,12 +57,13 @@ public final class LanczosSolver {
    * @param basisSize the Krylov basis size m, or 0 for the default max(3k, k + 32); capped at n,
    *     where the method is exact
    * @param maxMatvecs the budget of operator applications; the best estimates are returned
-   *     unconverged when it is spent
+   *     unconverged when it is spent. It is checked between cycles, so a solve may use up to one
+   *     cycle (m) plus k (the final residuals) more
    * @param maxRestarts the budget of restart cycles
    * @param seed seeds every random vector (start vector and continuations after breakdown)
    * @param startVector an optional start vector of length n (null: seeded random)
    * @param computeVectors whether the result carries eigenvectors
-   * @param verify whether a converged solve runs one more cycle from a fresh random direction to
+   * @param verify whether a converged solve runs a short cycle from a fresh random direction to
    *     find copies of repeated eigenvalues
    */
   public record Options(
@@ -316,21 +323,21 @@ public final class LanczosSolver {
       }
 
       int kept = 0;
+      int size = m;
       boolean verifying = false;
       int checkFailures = 0;
       while (true) {
-        double betaLast = extend(kept);
+        double betaLast = extend(kept, size);
         restarts++;
-        SymmetricEigen eig = SymmetricEigen.decompose(t, m, m);
+        SymmetricEigen eig = SymmetricEigen.decompose(t, size, m);
         int[] order = wantedOrder(eig.values());
         for (double v : eig.values()) {
           lambdaMax = Math.max(lambdaMax, Math.abs(v));
         }
-        double[] estimates = new double[m];
         boolean estimatesConverged = true;
-        for (int i = 0; i < m; i++) {
-          estimates[i] = Math.abs(betaLast * eig.vector(m - 1, order[i]));
-          if (i < k && estimates[i] > tolEff * lambdaMax) {
+        for (int i = 0; i < k; i++) {
+          double estimate = Math.abs(betaLast * eig.vector(size - 1, order[i]));
+          if (estimate > tolEff * lambdaMax) {
             estimatesConverged = false;
           }
         }
@@ -339,34 +346,40 @@ public final class LanczosSolver {
             basis.matvecs() + (m - k) > options.maxMatvecs() || restarts >= options.maxRestarts();
 
         if (estimatesConverged && !full && options.verify() && !verifying && !budgetSpent) {
-          // Lock the converged pairs and explore a random direction orthogonal to them.
-          restartWith(eig, order, k, 0.0);
+          // Lock the converged pairs and explore a random direction orthogonal to them: a copy of
+          // a repeated eigenvalue that the start vector could not see shows up as a new Ritz value
+          // among the wanted ones within a few steps, and the solve goes on.
+          restartWith(eig, order, k, 0.0, size);
           if (basis.setRandomRow(k)) {
             kept = k;
+            size = Math.min(m, k + Math.max(VERIFY_STEPS, k));
             verifying = true;
             continue;
           }
         }
         if (estimatesConverged || full || budgetSpent) {
-          LanczosResult result = finish(eig, order, full || estimatesConverged);
+          LanczosResult result = finish(eig, order, full || estimatesConverged, size);
           if (result.converged() || budgetSpent || full || checkFailures >= 2) {
             log(result);
             return result;
           }
-          // The estimates and the vectors disagree (rounding): restart and tighten.
+          // The estimates and the final vectors disagree (rounding): run more cycles.
           checkFailures++;
         }
         verifying = false;
-        kept = Math.min(m - 1, k + (m - k) / 2);
-        restartWith(eig, order, kept, betaLast);
-        basis.copyRow(m, kept);
+        int keep = Math.min(size - 1, k + (m - k) / 2);
+        restartWith(eig, order, keep, betaLast, size);
+        basis.copyRow(size, keep);
+        kept = keep;
+        size = m;
       }
     }
 
-    // Lanczos steps j = from .. m−1; returns β_{m−1}, the coupling to row m.
-    private double extend(int from) {
+    // Lanczos steps j = from .. to−1 on T's leading to×to block; returns β_{to−1}, the coupling
+    // to row `to` (0 after a breakdown).
+    private double extend(int from, int to) {
       double beta = 0.0;
-      for (int j = from; j < m; j++) {
+      for (int j = from; j < to; j++) {
         double applied = basis.applyTo(j);
         double[] c = basis.orthogonalize(basis.work(), j + 1);
         t[j * m + j] = c[j];
@@ -376,14 +389,14 @@ public final class LanczosSolver {
         if (breakdown) {
           beta = 0.0;
           // The basis spans an invariant subspace: go on from a fresh direction, uncoupled.
-          if (!basis.setRandomRow(j + 1) && j + 1 < m) {
+          if (!basis.setRandomRow(j + 1) && j + 1 < to) {
             throw new IllegalStateException(
                 "no direction orthogonal to a basis of " + (j + 1) + " vectors in R^" + n);
           }
         } else {
           basis.setRowFromWork(j + 1, 1.0 / beta);
         }
-        if (j + 1 < m) {
+        if (j + 1 < to) {
           t[j * m + j + 1] = beta;
           t[(j + 1) * m + j] = beta;
         }
@@ -391,23 +404,23 @@ public final class LanczosSolver {
       return beta;
     }
 
-    // Keeps the first `keep` wanted Ritz vectors as rows [0, keep) and resets T to the arrowhead
-    // diag(θ) with couplings β·y_{m−1}; couplings 0 lock them.
-    private void restartWith(SymmetricEigen eig, int[] order, int keep, double beta) {
-      double[] y = new double[keep * m];
+    // Keeps the first `keep` wanted Ritz vectors of a basis of `size` rows as rows [0, keep) and
+    // resets T to the arrowhead diag(θ) with couplings β·y_{size−1}; couplings 0 lock them.
+    private void restartWith(SymmetricEigen eig, int[] order, int keep, double beta, int size) {
+      double[] y = new double[keep * size];
       for (int i = 0; i < keep; i++) {
-        for (int r = 0; r < m; r++) {
-          y[i * m + r] = eig.vector(r, order[i]);
+        for (int r = 0; r < size; r++) {
+          y[i * size + r] = eig.vector(r, order[i]);
         }
       }
       try (Matrix ritz = be.allocate(keep, n, basis.precision)) {
-        basis.combine(y, keep, m, ritz);
+        basis.combine(y, keep, size, ritz);
         basis.setRows(ritz, keep);
       }
       Arrays.fill(t, 0.0);
       for (int i = 0; i < keep; i++) {
         t[i * m + i] = eig.values()[order[i]];
-        double s = beta * eig.vector(m - 1, order[i]);
+        double s = beta * eig.vector(size - 1, order[i]);
         if (keep < m) {
           t[i * m + keep] = s;
           t[keep * m + i] = s;
@@ -415,22 +428,23 @@ public final class LanczosSolver {
       }
     }
 
-    private LanczosResult finish(SymmetricEigen eig, int[] order, boolean estimatesConverged) {
-      double[] y = new double[k * m];
+    private LanczosResult finish(
+        SymmetricEigen eig, int[] order, boolean estimatesConverged, int size) {
+      double[] y = new double[k * size];
       double[] values = new double[k];
       double zero = 16 * basis.unitRoundoff() * Math.sqrt(n) * lambdaMax;
       for (int i = 0; i < k; i++) {
         double v = eig.values()[order[i]];
         values[i] = Math.abs(v) <= zero ? 0.0 : v;
-        for (int r = 0; r < m; r++) {
-          y[i * m + r] = eig.vector(r, order[i]);
+        for (int r = 0; r < size; r++) {
+          y[i * size + r] = eig.vector(r, order[i]);
         }
       }
       double[] residuals = new double[k];
       double[][] vectors = options.computeVectors() ? new double[k][n] : null;
       try (Matrix x = be.allocate(k, n, basis.precision);
           Matrix r = be.allocate(k, n, basis.precision)) {
-        basis.combine(y, k, m, x);
+        basis.combine(y, k, size, x);
         basis.op.apply(x, r);
         basis.countMatvecs(k);
         for (int i = 0; i < k; i++) {

@@ -1,5 +1,7 @@
 package org.ntkengine.linalg;
 
+import java.util.Arrays;
+
 /**
  * The eigendecomposition A = Z·diag(values)·Zᵀ of a small dense symmetric matrix, in float64 on the
  * host: Householder reduction to tridiagonal form, then the implicit QL iteration with Wilkinson
@@ -253,7 +255,7 @@ public record SymmetricEigen(double[] values, double[] vectors) {
     for (int i = 0; i < m; i++) {
       order[i] = i;
     }
-    java.util.Arrays.sort(order, (x, y) -> Double.compare(d[x], d[y]));
+    Arrays.sort(order, (x, y) -> Double.compare(d[x], d[y]));
     double[] values = new double[m];
     double[] vectors = new double[m * m];
     for (int j = 0; j < m; j++) {

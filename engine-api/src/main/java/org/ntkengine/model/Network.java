@@ -145,6 +145,22 @@ public final class Network implements AutoCloseable {
     return Parameters.of(spec, v);
   }
 
+  /**
+   * Overwrites every parameter with new values (e.g. to restart training from the initial ones).
+   *
+   * @param values parameters of the same architecture
+   * @throws IllegalArgumentException when their spec differs from this network's
+   */
+  public void load(Parameters values) {
+    if (!values.spec().equals(spec)) {
+      throw new IllegalArgumentException(
+          "parameters for " + values.spec() + " do not fit this network, " + spec);
+    }
+    for (ParameterTensor t : layout) {
+      backend.upload(values.tensor(t.name()), tensors.get(t.name()));
+    }
+  }
+
   // ---- forward
 
   /**
@@ -302,7 +318,7 @@ public final class Network implements AutoCloseable {
    * Back-propagates a cotangent G = ∂ℓ/∂f through a trace and returns the terms (cotangent of each
    * layer's output with the weights feeding it), in layout order. New matrices go to {@code sink}.
    */
-  private List<LayerFactors.Term> backward(Trace t, Matrix g, List<Matrix> sink, boolean wrap) {
+  private List<LayerFactors.Term> backward(Trace t, Matrix g, List<Matrix> sink) {
     int b = t.x.rows();
     int n = spec.width();
     int depth = spec.depth();
@@ -476,7 +492,7 @@ public final class Network implements AutoCloseable {
       double r = backend.norm(g);
       double loss = r * r / (2.0 * b);
       backend.axpby(1.0 / b, g, 0.0, g);
-      for (LayerFactors.Term term : backward(t, g, sink, false)) {
+      for (LayerFactors.Term term : backward(t, g, sink)) {
         Matrix delta = term.deltas()[0];
         for (LayerFactors.Factor f : term.factors()) {
           Matrix a = f.activations();
@@ -544,7 +560,8 @@ public final class Network implements AutoCloseable {
    * Computes the Jacobian factors of every output on a batch: one forward pass and one backward
    * pass per output c with the cotangent e_c for every sample.
    *
-   * @param x X, b×d
+   * @param x X, b×d; the factors refer to it (as the input layer's activations), so it must stay
+   *     open while they are used
    * @param mask ξ_1..ξ_L
    * @return the factors; the caller closes them
    */
@@ -566,7 +583,7 @@ public final class Network implements AutoCloseable {
           e[i * k + c] = 1.0;
         }
         backend.upload(e, g);
-        perOutput.add(backward(t, g, owned, false));
+        perOutput.add(backward(t, g, owned));
       }
       List<LayerFactors.Term> terms = new ArrayList<>();
       for (int j = 0; j < perOutput.get(0).size(); j++) {

@@ -187,6 +187,23 @@ public final class Parameters {
     return new Parameters(spec, v);
   }
 
+  /**
+   * Returns the Fourier frequency matrix B = σ_f·Z, m×d row-major, as the forward pass uses it (for
+   * kernels that need k_γ exactly for the sampled frequencies).
+   *
+   * @return B, or an empty array when the network has no Fourier features
+   */
+  public double[] fourierFrequencies() {
+    if (!spec.hasFourierFeatures()) {
+      return new double[0];
+    }
+    double[] b = get("fourier");
+    for (int i = 0; i < b.length; i++) {
+      b[i] *= spec.fourierSigma();
+    }
+    return b;
+  }
+
   double[] tensor(String name) {
     double[] a = values.get(name);
     if (a == null) {

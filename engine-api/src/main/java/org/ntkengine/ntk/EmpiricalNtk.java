@@ -165,7 +165,7 @@ public final class EmpiricalNtk {
     for (int c = 0; c < k; c++) {
       pairs[c] = new int[] {c, c};
     }
-    return compute(x1, x2, mask, pairs, 1.0 / k);
+    return compute(x1, x2, mask, new int[][][] {pairs}, 1.0 / k)[0];
   }
 
   /**
@@ -179,26 +179,19 @@ public final class EmpiricalNtk {
    */
   public Matrix[][] perOutput(Matrix x1, Matrix x2) {
     int k = network.spec().outputs();
-    Matrix[][] blocks = new Matrix[k][k];
-    try {
-      for (int c = 0; c < k; c++) {
-        for (int d = 0; d < k; d++) {
-          blocks[c][d] =
-              compute(
-                  x1, x2, StochasticDepth.evaluation(network.spec()), new int[][] {{c, d}}, 1.0);
-        }
+    int[][][] sets = new int[k * k][][];
+    for (int c = 0; c < k; c++) {
+      for (int d = 0; d < k; d++) {
+        sets[c * k + d] = new int[][] {{c, d}};
       }
-      return blocks;
-    } catch (RuntimeException e) {
-      for (Matrix[] row : blocks) {
-        for (Matrix m : row) {
-          if (m != null) {
-            m.close();
-          }
-        }
-      }
-      throw e;
     }
+    // One forward pass and k backward passes serve all k² blocks.
+    Matrix[] flat = compute(x1, x2, StochasticDepth.evaluation(network.spec()), sets, 1.0);
+    Matrix[][] blocks = new Matrix[k][k];
+    for (int c = 0; c < k; c++) {
+      System.arraycopy(flat, c * k, blocks[c], 0, k);
+    }
+    return blocks;
   }
 
   /**
@@ -318,7 +311,7 @@ public final class EmpiricalNtk {
 
   // ---- assembly
 
-  private Matrix compute(Matrix x1, Matrix x2, double[] mask, int[][] pairs, double weight) {
+  private Matrix[] compute(Matrix x1, Matrix x2, double[] mask, int[][][] pairSets, double weight) {
     boolean symmetric = x2 == null;
     ModelSpec spec = network.spec();
     if (x1.cols() != spec.inputDim() || (x2 != null && x2.cols() != spec.inputDim())) {
@@ -334,7 +327,7 @@ public final class EmpiricalNtk {
     int n2 = symmetric ? n1 : x2.rows();
     Precision p = network.precision();
     long factors = factorBytes(spec, n1, p) + (symmetric ? 0 : factorBytes(spec, n2, p));
-    long theta = (long) n1 * n2 * p.bytes();
+    long theta = (long) n1 * n2 * p.bytes() * pairSets.length;
     long fixed =
         factors + theta + (method == NtkMethod.EXPLICIT ? 2 * factors + 8 * (long) n1 * n2 : 0);
     long available = budgetBytes();
@@ -362,9 +355,23 @@ public final class EmpiricalNtk {
     try (LayerFactors f1 = network.factors(x1, mask);
         LayerFactors f2 = symmetric ? null : network.factors(x2, mask)) {
       LayerFactors right = symmetric ? f1 : f2;
-      return method == NtkMethod.STRUCTURED
-          ? structured(f1, right, symmetric, pairs, weight, available - fixed)
-          : explicit(f1, right, pairs, weight, available - fixed);
+      Matrix[] out = new Matrix[pairSets.length];
+      try {
+        for (int i = 0; i < pairSets.length; i++) {
+          out[i] =
+              method == NtkMethod.STRUCTURED
+                  ? structured(f1, right, symmetric, pairSets[i], weight, available - fixed)
+                  : explicit(f1, right, pairSets[i], weight, available - fixed);
+        }
+        return out;
+      } catch (RuntimeException e) {
+        for (Matrix m : out) {
+          if (m != null) {
+            m.close();
+          }
+        }
+        throw e;
+      }
     }
   }
 
@@ -386,8 +393,9 @@ public final class EmpiricalNtk {
     }
     // One tile over a symmetric pair set: gramSymmetric computes each (i, j) once.
     boolean useSymmetric = symmetric && diagonalPairs && tile >= n1;
+    // Tiling is the plan worth reporting; whole-set assembly is the quiet default.
     LOG.log(
-        Level.DEBUG,
+        tile < n1 ? Level.INFO : Level.DEBUG,
         () ->
             "structured NTK "
                 + n1
@@ -504,7 +512,7 @@ public final class EmpiricalNtk {
       }
     }
     LOG.log(
-        Level.DEBUG,
+        Level.INFO,
         "explicit NTK "
             + n1
             + "x"

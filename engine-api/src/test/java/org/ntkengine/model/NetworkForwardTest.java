@@ -183,6 +183,8 @@ class NetworkForwardTest {
         double predicted = 0.05 * g.norm() * g.norm();
         double actual = before - net.loss(mx, my);
         assertTrue(actual > 0.5 * predicted, "loss fell by " + actual + ", predicted " + predicted);
+        net.load(p);
+        assertEquals(before, net.loss(mx, my), 0.0, "load restores the initial parameters");
       }
     }
   }

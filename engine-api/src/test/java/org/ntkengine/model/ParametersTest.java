@@ -37,6 +37,20 @@ class ParametersTest {
   }
 
   @Test
+  void fourierFrequenciesAreSigmaTimesTheStoredNormals() {
+    ModelSpec spec = SPEC.toBuilder().fourierSigma(2.5).build();
+    Parameters p = Parameters.initialize(spec, 5);
+    double[] z = p.get("fourier");
+    double[] b = p.fourierFrequencies();
+    assertEquals(4 * 3, b.length);
+    for (int i = 0; i < b.length; i++) {
+      assertEquals(2.5 * z[i], b[i], 0.0);
+    }
+    ModelSpec plain = SPEC.toBuilder().fourierFeatures(0).build();
+    assertEquals(0, Parameters.initialize(plain, 5).fourierFrequencies().length);
+  }
+
+  @Test
   void entriesAreStandardNormal() {
     ModelSpec big = ModelSpec.builder(2).fourierFeatures(0).width(300).depth(1).build();
     double[] w = Parameters.initialize(big, 1).get("block1.u.weight");

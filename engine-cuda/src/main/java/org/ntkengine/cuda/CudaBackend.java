@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
@@ -39,6 +40,8 @@ import org.ntkengine.backend.UnaryOp;
  * never touched CUDA work too.
  */
 public final class CudaBackend implements Backend {
+  private final AtomicLong live = new AtomicLong();
+
   /** The backend's name. */
   public static final String NAME = "cuda";
 
@@ -101,14 +104,22 @@ public final class CudaBackend implements Backend {
       long[] total = new long[1];
       JCudaDriver.cuMemGetInfo(free, total);
       pool = new DevicePool(total[0] / 8);
-      products = useCublas ? new CublasProducts() : null;
     } catch (RuntimeException | Error e) {
       JCudaDriver.cuDevicePrimaryCtxRelease(device);
       throw e;
     }
+    String path = productPath;
+    if (useCublas) {
+      try {
+        products = new CublasProducts();
+      } catch (RuntimeException | LinkageError e) {
+        path = "engine kernels (cuBLAS loaded but its handle failed: " + e.getMessage() + ")";
+        LOG.log(Level.WARNING, "cuda: " + path);
+      }
+    }
     this.cublas = products;
-    this.productPath = productPath;
-    LOG.log(Level.INFO, "cuda: device " + ordinal + ", products by " + productPath);
+    this.productPath = path;
+    LOG.log(Level.INFO, "cuda: device " + ordinal + ", products by " + path);
   }
 
   @Override
@@ -153,6 +164,29 @@ public final class CudaBackend implements Backend {
     return (freeDeviceMemory() + pool.cachedBytes()) / 10 * 9;
   }
 
+  /**
+   * Θ = α·J·Jᵀ for a J and a Θ that need not fit in device memory: planned in tiles for the device
+   * memory free now (the plan is logged) and delivered block by block.
+   *
+   * @param precision the precision of the device tiles
+   * @param n rows of J
+   * @param p columns of J
+   * @param alpha scale of the product
+   * @param source J, by blocks
+   * @param sink receives each block of Θ on or below the diagonal
+   * @return the plan that was followed
+   * @throws org.ntkengine.NtkException (resources) when not even a 1×1 tile fits
+   */
+  public TilePlanner.Plan gramTiled(
+      Precision precision,
+      int n,
+      int p,
+      double alpha,
+      TiledGram.RowSource source,
+      TiledGram.TileSink sink) {
+    return TiledGram.compute(this, precision, n, p, alpha, source, sink, deviceBudgetBytes());
+  }
+
   // ---- context and operands
 
   /** Makes this backend's context current on the calling thread. */
@@ -173,6 +207,7 @@ public final class CudaBackend implements Backend {
   }
 
   void release(DeviceMatrix m) {
+    live.decrementAndGet();
     if (closed || m.block() == null) {
       return;
     }
@@ -226,10 +261,12 @@ public final class CudaBackend implements Backend {
     bind();
     long bytes = (long) rows * cols * precision.bytes();
     if (bytes == 0) {
+      live.incrementAndGet();
       return new DeviceMatrix(this, rows, cols, precision, null, 0, null);
     }
     CUdeviceptr block = pool.acquire(bytes);
     JCudaDriver.cuMemsetD32(block, 0, bytes / 4);
+    live.incrementAndGet();
     return new DeviceMatrix(this, rows, cols, precision, block, 0, null);
   }
 
@@ -781,6 +818,11 @@ public final class CudaBackend implements Backend {
   public void synchronize() {
     bind();
     JCudaDriver.cuCtxSynchronize();
+  }
+
+  @Override
+  public long liveAllocations() {
+    return live.get();
   }
 
   @Override

@@ -79,6 +79,7 @@ final class CudaProbe {
     // ---- the kernels in the jar
     byte[] fatbin = Kernels.fatbin();
     Properties build = Kernels.buildInfo();
+    Map<String, String> details = new LinkedHashMap<>();
     if (fatbin == null) {
       return unavailable(
           "this build holds no CUDA kernels ("
@@ -87,6 +88,14 @@ final class CudaProbe {
           Map.of());
     }
     String builtWith = build.getProperty("nvcc", "unknown");
+    details.put(
+        "kernels",
+        "nvcc "
+            + builtWith
+            + ", sm_"
+            + build.getProperty("archs", "?").trim().replace(" ", " sm_")
+            + ", PTX compute_"
+            + build.getProperty("ptx", "?"));
 
     // ---- the driver library
     try {
@@ -95,18 +104,16 @@ final class CudaProbe {
     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
       return unavailable(
           "no NVIDIA driver: JCuda's driver binding did not load (" + linkFailure(e) + ")",
-          Map.of());
+          details);
     } catch (CudaException e) {
-      return unavailable("cuInit failed: " + oneLine(e) + " (no usable GPU or driver)", Map.of());
+      return unavailable("cuInit failed: " + oneLine(e) + " (no usable GPU or driver)", details);
     }
 
     // ---- a device, and a driver new enough for the fatbin
-    Map<String, String> details = new LinkedHashMap<>();
     int[] version = new int[1];
     JCudaDriver.cuDriverGetVersion(version);
     String driver = (version[0] / 1000) + "." + (version[0] % 1000) / 10;
     details.put("driver CUDA version", driver);
-    details.put("kernels built with", "nvcc " + builtWith + ", sm " + build.getProperty("archs"));
     int[] count = new int[1];
     JCudaDriver.cuDeviceGetCount(count);
     if (count[0] == 0) {

@@ -17,6 +17,9 @@ public final class TilePlanner {
   /** Row blocks below this size waste the GPU; the inner dimension is split first to keep it. */
   static final int PREFERRED_MIN_ROWS = 1024;
 
+  /** The most elements one block of J or Θ may have: the largest Java array. */
+  static final long MAX_HOST_ELEMENTS = Integer.MAX_VALUE - 8;
+
   private TilePlanner() {}
 
   /**
@@ -122,6 +125,9 @@ public final class TilePlanner {
         q = (int) Math.min(q, (budget - (long) b * b) / (2L * Math.max(1, b)));
       }
     }
+    // Blocks travel through Java arrays, which hold at most 2^31 - 9 elements.
+    b = (int) Math.min(b, (long) Math.sqrt(MAX_HOST_ELEMENTS));
+    q = (int) Math.min(q, MAX_HOST_ELEMENTS / Math.max(1, b));
     long bytes = (2L * b * q + (long) b * b) * elementBytes;
     if (b < 1 || q < 1 || bytes > budgetBytes) {
       throw NtkException.resources(

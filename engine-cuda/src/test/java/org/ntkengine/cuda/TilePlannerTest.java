@@ -86,6 +86,9 @@ class TilePlannerTest {
     TilePlanner.Plan plan = TilePlanner.plan(200_000, 1_000_000, 4, budget);
     assertTrue(plan.bytesPerStep() <= budget);
     assertTrue(plan.rowTile() >= TilePlanner.PREFERRED_MIN_ROWS, plan.describe());
+    long maxArray = Integer.MAX_VALUE - 8;
+    assertTrue((long) plan.rowTile() * plan.innerTile() <= maxArray, "J block fits an array");
+    assertTrue((long) plan.rowTile() * plan.rowTile() <= maxArray, "Θ block fits an array");
     int blocks = (200_000 + plan.rowTile() - 1) / plan.rowTile();
     assertEquals((long) blocks * (blocks + 1) / 2, plan.tiles().size(), "lower-triangle blocks");
     long covered = 0;

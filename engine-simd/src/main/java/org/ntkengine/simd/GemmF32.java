@@ -27,8 +27,8 @@ final class GemmF32 {
   /** Depth of a packed block: a KC×NR strip of B (32 KiB at 512 bits) stays in the L1 cache. */
   static final int KC = 256;
 
-  /** Rows of a packed block of A: MC×KC floats (144 KiB) stay in the L2 cache. */
-  static final int MC = 144;
+  /** Rows of a packed block of A: MC×KC floats (192 KiB) stay in the L2 cache. */
+  static final int MC = 192;
 
   /** Columns of a packed panel of B (4 MiB at most), shared by all threads through L2/L3. */
   static final int NC = 4096;

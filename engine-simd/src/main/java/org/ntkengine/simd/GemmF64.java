@@ -27,8 +27,8 @@ final class GemmF64 {
   /** Depth of a packed block: a KC×NR strip of B (32 KiB at 512 bits) stays in the L1 cache. */
   static final int KC = 256;
 
-  /** Rows of a packed block of A: MC×KC doubles (144 KiB) stay in the L2 cache. */
-  static final int MC = 72;
+  /** Rows of a packed block of A: MC×KC doubles (384 KiB) stay in the L2 cache. */
+  static final int MC = 192;
 
   /** Columns of a packed panel of B (8 MiB at most), shared by all threads through L2/L3. */
   static final int NC = 4096;

@@ -2,6 +2,7 @@ package org.ntkengine.simd;
 
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -26,6 +27,8 @@ import org.ntkengine.backend.UnaryOp;
  * blocks that each own their output and sum in a fixed order.
  */
 public final class SimdBackend implements Backend {
+  private final AtomicLong live = new AtomicLong();
+
   /** The backend's name. */
   public static final String NAME = "simd";
 
@@ -104,12 +107,17 @@ public final class SimdBackend implements Backend {
   // ---- storage
 
   @Override
+  public long liveAllocations() {
+    return live.get();
+  }
+
+  @Override
   public Matrix allocate(int rows, int cols, Precision precision) {
     if (!precisions().contains(precision)) {
       throw new IllegalArgumentException(
           "backend " + NAME + " does not support " + precision + ": use FP32 or FP64");
     }
-    return HostMatrix.allocate(this, rows, cols, precision);
+    return HostMatrix.allocate(this, rows, cols, precision, live);
   }
 
   @Override

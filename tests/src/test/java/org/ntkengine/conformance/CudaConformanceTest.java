@@ -48,4 +48,43 @@ class CudaConformanceTest {
       CudaTestSupport.skipUnlessAvailable();
     }
   }
+
+  @Nested
+  class Ntk extends NtkContract {
+    @Override
+    protected Backend openBackend() {
+      return CudaTestSupport.openOrNull();
+    }
+
+    @BeforeEach
+    void gpuPresent() {
+      CudaTestSupport.skipUnlessAvailable();
+    }
+  }
+
+  @Nested
+  class Lanczos extends LanczosContract {
+    @Override
+    protected Backend openBackend() {
+      return CudaTestSupport.openOrNull();
+    }
+
+    @BeforeEach
+    void gpuPresent() {
+      CudaTestSupport.skipUnlessAvailable();
+    }
+  }
+
+  @Nested
+  class Robustness extends RobustnessContract {
+    @Override
+    protected Backend openBackend() {
+      return CudaTestSupport.openOrNull();
+    }
+
+    @BeforeEach
+    void gpuPresent() {
+      CudaTestSupport.skipUnlessAvailable();
+    }
+  }
 }

@@ -277,7 +277,13 @@ class CudaGpuTest {
 
   @Test
   void thousandSmallProductsOnNewThreadsLeaveDeviceMemoryWhereItWas() throws Exception {
-    // Warm the pool and the staging buffers so that the baseline includes them.
+    // Warm the pool with more blocks than 8 threads hold at once, so that the baseline includes
+    // the driver's sub-allocation pages and only reuse happens after it.
+    List<Matrix> warm = new java.util.ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      warm.add(backend.allocate(5, 4, Precision.FP64));
+    }
+    warm.forEach(Matrix::close);
     runSmallProduct(-1);
     long before = backend.freeDeviceMemory();
     ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();

@@ -516,7 +516,7 @@ public abstract class LanczosContract extends BackendContract {
     Dense ref = ejml(theta, n);
     double lambdaMax = ref.values()[n - 1];
     double[] v = random(809, n);
-    double vNorm = KrylovLength.norm(v);
+    double vNorm = norm(v);
     SymmetricOperator op = dense(theta, n, Precision.FP64);
     double t = 20.0 / lambdaMax;
 
@@ -536,12 +536,33 @@ public abstract class LanczosContract extends BackendContract {
       KrylovFunctions.Result x = KrylovFunctions.solve(op, ridge, v, 1e-12, 500);
       double[] xRef = denseFunction(ref, y -> 1 / (y + ridge), v);
       assertTrue(x.converged(), "CG ridge " + ridge);
-      double xNorm = KrylovLength.norm(xRef);
+      double xNorm = norm(xRef);
       assertTrue(
           distance(x.value(), xRef) <= 1e-9 * xNorm,
           "solve ridge " + ridge + " error " + distance(x.value(), xRef));
       assertTrue(x.errorEstimate() <= 1e-11 * vNorm, "true residual " + x.errorEstimate());
     }
+  }
+
+  @Test
+  void blockSolveMatchesDenseResolventForEveryRightHandSide() {
+    int n = 90;
+    double[] theta = randomPsd(606, n);
+    Dense ref = ejml(theta, n);
+    double ridge = 0.01;
+    double[][] rhs = {random(607, n), new double[n], random(608, n)};
+    KrylovFunctions.Result[] x =
+        KrylovFunctions.solve(dense(theta, n, Precision.FP64), ridge, rhs, 1e-12, 400);
+    assertEquals(3, x.length);
+    for (int c = 0; c < 3; c++) {
+      double[] expected = denseFunction(ref, y -> 1 / (y + ridge), rhs[c]);
+      assertTrue(x[c].converged(), "right-hand side " + c);
+      assertTrue(
+          distance(x[c].value(), expected) <= 1e-9 * Math.max(1e-300, norm(expected)),
+          "right-hand side " + c + " error " + distance(x[c].value(), expected));
+    }
+    assertEquals(0, x[1].steps(), "a zero right-hand side needs no iteration");
+    assertArrayEquals(new double[n], x[1].value(), 0.0);
   }
 
   @Test
@@ -618,16 +639,11 @@ public abstract class LanczosContract extends BackendContract {
     }
   }
 
-  /** Host norms for the tests. */
-  static final class KrylovLength {
-    private KrylovLength() {}
-
-    static double norm(double[] v) {
-      double s = 0.0;
-      for (double x : v) {
-        s += x * x;
-      }
-      return Math.sqrt(s);
+  static double norm(double[] v) {
+    double s = 0.0;
+    for (double x : v) {
+      s += x * x;
     }
+    return Math.sqrt(s);
   }
 }

@@ -53,4 +53,12 @@ class ReferenceConformanceTest {
       return new ReferenceBackend();
     }
   }
+
+  @Nested
+  class Robustness extends RobustnessContract {
+    @Override
+    protected Backend openBackend() {
+      return new ReferenceBackend();
+    }
+  }
 }

@@ -66,6 +66,30 @@ class SimdConformanceTest {
     }
   }
 
+  @Nested
+  class Ntk extends NtkContract {
+    @Override
+    protected Backend openBackend() {
+      return openSimd(2);
+    }
+  }
+
+  @Nested
+  class Lanczos extends LanczosContract {
+    @Override
+    protected Backend openBackend() {
+      return openSimd(2);
+    }
+  }
+
+  @Nested
+  class Robustness extends RobustnessContract {
+    @Override
+    protected Backend openBackend() {
+      return openSimd(2);
+    }
+  }
+
   /** SIMD-specific checks against the reference backend and across thread counts. */
   @Nested
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)
