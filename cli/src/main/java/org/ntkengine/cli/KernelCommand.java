@@ -55,6 +55,27 @@ final class KernelCommand implements Callable<Integer> {
   @Option(names = "--backend", defaultValue = "auto", description = "Backend name or auto.")
   String backend;
 
+  @Option(
+      names = "--mode",
+      defaultValue = "empirical",
+      description =
+          "empirical (a sampled network) or analytic (the infinite-width kernel, fp64)"
+              + " (default: ${DEFAULT-VALUE}).")
+  String mode;
+
+  @Option(
+      names = "--kind",
+      defaultValue = "ntk",
+      description = "With --mode analytic: ntk or nngp (default: ${DEFAULT-VALUE}).")
+  String kind;
+
+  @Option(
+      names = "--gaussian-limit",
+      description =
+          "With --mode analytic: the m → ∞ limit of the Fourier features instead of the"
+              + " frequencies --seed draws.")
+  boolean gaussianLimit;
+
   @Option(names = "--per-output", description = "Write every per-output block Θ_cc′.")
   boolean perOutput;
 
@@ -99,6 +120,23 @@ final class KernelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    String md = mode.trim().toLowerCase(Locale.ROOT);
+    if (!md.equals("empirical") && !md.equals("analytic")) {
+      throw NtkException.usage("--mode must be empirical or analytic, got '" + mode + "'");
+    }
+    if (md.equals("analytic")) {
+      Dataset a = data.load();
+      Dataset b = data.load2();
+      if (b != null && b.inputDim() != a.inputDim()) {
+        throw NtkException.badInput(
+            "--data has " + a.inputDim() + " input columns but --data2 has " + b.inputDim());
+      }
+      return AnalyticKernelMode.run(
+          a, b, model.spec(a.inputDim(), 1), model.seed(), kind, gaussianLimit, out, json);
+    }
+    if (!kind.trim().equalsIgnoreCase("ntk") || gaussianLimit) {
+      throw NtkException.usage("--kind nngp and --gaussian-limit need --mode analytic");
+    }
     NtkMethod m = NtkMethod.parse(method);
     Precision prec = Precision.parse(precision);
     if (prec == Precision.TF32) {

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       BackendsCommand.class,
       GramCommand.class,
       KernelCommand.class,
+      ConvergeCommand.class,
       SpectrumCommand.class,
       BenchCommand.class
     },

@@ -3,10 +3,12 @@ package org.ntkengine.cli;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 import java.util.Locale;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYErrorRenderer;
 import org.jfree.data.xy.YIntervalSeries;
@@ -50,8 +52,28 @@ final class Plots {
     LogAxis x = new LogAxis("width n");
     x.setBase(2);
     x.setSmallestValue(1);
+    // One tick per power of two, labelled with the width itself rather than 2^k.
+    x.setTickUnit(new NumberTickUnit(1.0));
+    x.setNumberFormatOverride(new DecimalFormat("0"));
     LogAxis y = new LogAxis("relative Frobenius error ‖K_n − K_∞‖ / ‖K_∞‖");
-    y.setSmallestValue(1e-12);
+    y.setSmallestValue(1e-300);
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = 0;
+    for (int i = 0; i < w.length; i++) {
+      lo = Math.min(lo, Math.min(result.ntkRelError()[i], result.nngpRelError()[i]));
+      hi = Math.max(hi, Math.max(result.ntkRelError()[i], result.nngpRelError()[i]));
+    }
+    // About six labelled ticks whatever the span, labelled with the error itself.
+    double decades = Math.max(Math.log10(hi / lo), 0.1);
+    double step = decades / 6;
+    for (double s : new double[] {0.05, 0.1, 0.2, 0.25, 0.5, 1, 2}) {
+      if (s >= step) {
+        step = s;
+        break;
+      }
+    }
+    y.setTickUnit(new NumberTickUnit(step));
+    y.setNumberFormatOverride(new DecimalFormat(lo >= 1e-2 ? "0.###" : "0.0##E0"));
     XYErrorRenderer renderer = new XYErrorRenderer();
     renderer.setDefaultShapesVisible(true);
     renderer.setDefaultLinesVisible(true);

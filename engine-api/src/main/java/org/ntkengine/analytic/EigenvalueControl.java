@@ -313,7 +313,7 @@ public final class EigenvalueControl {
    * so a faster solver (Lanczos for large n) can replace it here alone.
    */
   private static double[] extremeEigenvalues(double[] theta, int n) {
-    return SymmetricEigen.extremes(theta, n);
+    return ExtremeEigenvalues.extremes(theta, n);
   }
 
   /**

@@ -69,15 +69,15 @@ class EigenvalueControlTest {
           a[j * n + i] = v;
         }
       }
-      double[] ours = SymmetricEigen.extremes(a, n);
+      double[] ours = ExtremeEigenvalues.extremes(a, n);
       double[] ref = commonsMathEigenvalues(a, n);
       double scale = Math.max(Math.abs(ref[0]), Math.abs(ref[n - 1]));
       assertEquals(ref[0], ours[0], 1e-12 * scale, "λ_min, n=" + n + ", seed " + n);
       assertEquals(ref[n - 1], ours[1], 1e-12 * scale, "λ_max, n=" + n + ", seed " + n);
     }
     // Repeated eigenvalues and the zero matrix.
-    assertEquals(2.0, SymmetricEigen.extremes(new double[] {2, 0, 0, 2}, 2)[1], 0);
-    assertEquals(0.0, SymmetricEigen.extremes(new double[9], 3)[0], 0);
+    assertEquals(2.0, ExtremeEigenvalues.extremes(new double[] {2, 0, 0, 2}, 2)[1], 0);
+    assertEquals(0.0, ExtremeEigenvalues.extremes(new double[9], 3)[0], 0);
   }
 
   @Test

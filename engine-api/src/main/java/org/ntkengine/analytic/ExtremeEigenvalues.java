@@ -5,8 +5,8 @@ package org.ntkengine.analytic;
  * tridiagonal form (about (4/3)n³ flops), then Sturm-sequence bisection for the smallest and the
  * largest eigenvalue (O(n) per step), accurate to a few ulp of the matrix norm.
  */
-final class SymmetricEigen {
-  private SymmetricEigen() {}
+final class ExtremeEigenvalues {
+  private ExtremeEigenvalues() {}
 
   /**
    * Returns {λ_min, λ_max}.
