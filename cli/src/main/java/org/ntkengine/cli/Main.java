@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       GramCommand.class,
       KernelCommand.class,
       SpectrumCommand.class,
+      AnalyzeCommand.class,
       BenchCommand.class
     },
     footer = {
