@@ -54,10 +54,10 @@ public final class StabilityCheck {
       double[] topMode) {
 
     /**
-     * What the run did: {@code diverges} (see {@link #diverged}), {@code grows then recovers} (the
-     * loss rose above its initial value but ended below it: the kernel changed enough to stabilise
-     * the step, the catapult phase), {@code grows} or {@code converges} (never above the initial
-     * loss).
+     * What the run did: {@code diverges} (see {@link #diverged}); {@code grows then recovers} when
+     * the loss or the residual along the top eigenvector rose above its initial value but the loss
+     * ended below its start (the kernel changed enough to stabilise the step: the catapult phase);
+     * {@code grows} when it did not recover; {@code converges} when neither ever rose.
      *
      * @return the verdict
      */
@@ -65,7 +65,11 @@ public final class StabilityCheck {
       if (diverged) {
         return "diverges";
       }
-      if (maxLoss > initialLoss) {
+      boolean modeGrew = false;
+      for (int s = 1; s < topMode.length; s++) {
+        modeGrew |= topMode[s] > 1;
+      }
+      if (maxLoss > initialLoss || modeGrew) {
         return finalLoss < initialLoss ? "grows then recovers" : "grows";
       }
       return "converges";
@@ -83,7 +87,8 @@ public final class StabilityCheck {
    * @param y targets, n×k row-major
    * @param n samples
    * @param lambdaMax λ_max of the empirical NTK on these n samples at {@code initial}
-   * @param topVector v₁, the unit eigenvector of λ_max (length n), or null
+   * @param topVector v₁, the unit eigenvector of λ_max: of the full per-output kernel (length n·k,
+   *     index i·k + c, the layout of f) or of the output-averaged one (length n); or null
    * @param factors the fractions c of 2n/λ_max to try
    * @param steps steps per run
    * @return one outcome per factor
@@ -170,8 +175,18 @@ public final class StabilityCheck {
     return out;
   }
 
-  /** ‖vᵀ(F − Y)‖ over the k output columns. */
+  /**
+   * The residual F − Y along v: the inner product when v spans outputs too (length n·k), else the
+   * norm of the k per-output projections.
+   */
   static double projection(double[] v, double[] f, double[] y, int n, int k) {
+    if (v.length == f.length) {
+      double p = 0;
+      for (int i = 0; i < f.length; i++) {
+        p += v[i] * (f[i] - y[i]);
+      }
+      return Math.abs(p);
+    }
     double s = 0;
     for (int c = 0; c < k; c++) {
       double p = 0;
