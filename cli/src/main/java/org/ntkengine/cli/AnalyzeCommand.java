@@ -87,7 +87,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Option(
       names = "--steps",
-      defaultValue = "100",
+      defaultValue = "200",
       description = "Training steps (default: ${DEFAULT-VALUE}).")
   int steps;
 
@@ -265,7 +265,19 @@ final class AnalyzeCommand implements Callable<Integer> {
     modelInfo.put("seed", model.seed());
     report.put("model", modelInfo);
 
-    Thread hook = new Thread(() -> finish(dir, false), "ntk-analyze-shutdown");
+    AnalyzePlots.warmUp();
+    Thread hook =
+        new Thread(
+            () -> {
+              try {
+                finish(dir, false);
+              } catch (RuntimeException e) {
+                // The analysis thread may be mid-update; the last atomic write stays in place.
+                System.err.println(
+                    "ntk: interrupted; the report holds the last checkpoint (" + e + ")");
+              }
+            },
+            "ntk-analyze-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     ProgressBar bar = null;
     try (Backend be = Backends.open(backend)) {

@@ -36,6 +36,23 @@ final class AnalyzePlots {
 
   private AnalyzePlots() {}
 
+  /**
+   * Renders one small chart in memory. Java2D registers shutdown hooks of its own the first time it
+   * draws text, which a shutdown hook may not do; drawing once early lets the interrupt handler
+   * draw the plots of an interrupted run.
+   */
+  static void warmUp() {
+    System.setProperty("java.awt.headless", "true");
+    XYSeriesCollection data = new XYSeriesCollection(new XYSeries("warm-up"));
+    XYPlot plot = new XYPlot(data, new NumberAxis("x"), new NumberAxis("y"), null);
+    try {
+      ChartUtils.writeChartAsPNG(
+          java.io.OutputStream.nullOutputStream(), new JFreeChart("warm-up", plot), 40, 30);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** One named line: x and y values of equal length. */
   record Line(String name, double[] x, double[] y, boolean dashed) {}
 
