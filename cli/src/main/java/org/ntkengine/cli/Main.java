@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       KernelCommand.class,
       ConvergeCommand.class,
       SpectrumCommand.class,
+      AnalyzeCommand.class,
       BenchCommand.class
     },
     footer = {
