@@ -221,21 +221,20 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     // ---- the Fourier bandwidth, scaled to the data unless given
     Map<String, Object> sigma = new LinkedHashMap<>();
-    boolean given = commandSpec.commandLine().getParseResult().hasMatchedOption("--fourier-sigma");
-    if (!given && model.fourierFeatures > 0) {
+    if (model.isAutoSigma() && model.fourierFeatures > 0) {
       Bandwidth.Choice c =
           Bandwidth.medianHeuristic(train.inputs(), train.size(), train.inputDim());
-      model.fourierSigma = c.sigma();
+      model.fourierSigma = Double.toString(c.sigma());
       sigma.put("value", c.sigma());
       sigma.put("source", "median heuristic");
       sigma.put("median_distance", c.medianDistance());
       sigma.put("pairs", c.pairs());
       sigma.put("why", c.rule());
     } else {
-      sigma.put("value", model.fourierSigma);
+      sigma.put("value", model.isAutoSigma() ? null : Double.parseDouble(model.fourierSigma));
       sigma.put("source", model.fourierFeatures > 0 ? "--fourier-sigma" : "no Fourier features");
     }
-    ModelSpec spec = model.spec(train.inputDim(), train.outputs());
+    ModelSpec spec = model.spec(train, train.outputs());
     Path dir = out != null ? out : defaultOut();
     try {
       Files.createDirectories(dir);

@@ -99,7 +99,7 @@ final class ConvergeCommand implements Callable<Integer> {
     int n = points == 0 ? ds.size() : Math.min(points, ds.size());
     int d = ds.inputDim();
     double[] x = Arrays.copyOf(ds.inputs(), n * d);
-    ModelSpec spec = model.spec(d, 1);
+    ModelSpec spec = model.spec(ds, 1);
     PrintWriter err = command.commandLine().getErr();
     PrintWriter outw = command.commandLine().getOut();
     ConvergenceExperiment.Result r;

@@ -132,7 +132,7 @@ final class KernelCommand implements Callable<Integer> {
             "--data has " + a.inputDim() + " input columns but --data2 has " + b.inputDim());
       }
       return AnalyticKernelMode.run(
-          a, b, model.spec(a.inputDim(), 1), model.seed(), kind, gaussianLimit, out, json);
+          a, b, model.spec(a, 1), model.seed(), kind, gaussianLimit, out, json);
     }
     if (!kind.trim().equalsIgnoreCase("ntk") || gaussianLimit) {
       throw NtkException.usage("--kind nngp and --gaussian-limit need --mode analytic");

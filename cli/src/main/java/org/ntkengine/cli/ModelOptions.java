@@ -6,6 +6,7 @@ import org.ntkengine.NtkException;
 import org.ntkengine.data.Dataset;
 import org.ntkengine.model.Activation;
 import org.ntkengine.model.ModelSpec;
+import org.ntkengine.train.Bandwidth;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,9 +44,9 @@ public final class ModelOptions {
       names = "--fourier-sigma",
       defaultValue = "auto",
       description =
-          "Standard deviation σ_f of the frequencies, or auto: σ_f = 1/(π·√2·median‖x − x′‖) over"
-              + " the data, so the Gaussian-limit k_γ is e^-1 at the median distance"
-              + " (default: ${DEFAULT-VALUE}).")
+          "Standard deviation σ_f of the frequencies, or auto: σ_f = 1/(2π·median‖x − x′‖) over"
+              + " the training data, so the Gaussian-limit k_γ has the median distance as its"
+              + " length scale (default: ${DEFAULT-VALUE}).")
   String fourierSigma;
 
   @Option(
@@ -109,8 +110,8 @@ public final class ModelOptions {
   }
 
   /**
-   * Builds the validated architecture for a data set, resolving {@code --fourier-sigma auto} from
-   * its median pairwise distance (2000 seeded pairs).
+   * Builds the validated architecture for a data set, resolving {@code --fourier-sigma auto} by the
+   * median heuristic of {@link Bandwidth#medianHeuristic}.
    *
    * @param data the (training) data
    * @param defaultOutputs k when {@code --outputs} is not given
@@ -118,8 +119,11 @@ public final class ModelOptions {
    * @throws NtkException (usage) naming the bad option and its allowed range
    */
   public ModelSpec spec(Dataset data, int defaultOutputs) {
-    double median = isAutoSigma() ? data.medianDistance(2000, 0) : Double.NaN;
-    return spec(data.inputDim(), defaultOutputs, median);
+    double sigmaF =
+        isAutoSigma() && fourierFeatures > 0
+            ? Bandwidth.medianHeuristic(data.inputs(), data.size(), data.inputDim()).sigma()
+            : Double.NaN;
+    return spec(data.inputDim(), defaultOutputs, sigmaF);
   }
 
   /**
@@ -131,14 +135,14 @@ public final class ModelOptions {
     return fourierSigma.trim().equalsIgnoreCase("auto");
   }
 
-  private ModelSpec spec(int inputDim, int defaultOutputs, double medianDistance) {
+  private ModelSpec spec(int inputDim, int defaultOutputs, double autoSigma) {
     double sigmaF;
     if (isAutoSigma()) {
-      if (!(medianDistance > 0)) {
+      if (fourierFeatures > 0 && !(autoSigma > 0)) {
         throw NtkException.usage(
             "--fourier-sigma auto needs data with at least two distinct samples; give a number");
       }
-      sigmaF = 1 / (Math.PI * Math.sqrt(2) * medianDistance);
+      sigmaF = fourierFeatures > 0 ? autoSigma : 1.0;
     } else {
       sigmaF = numbers("--fourier-sigma", fourierSigma)[0];
     }

@@ -183,9 +183,7 @@ final class SpectrumCommand implements Callable<Integer> {
                 + be.precisions());
       }
       try (Network net =
-              fromData
-                  ? Network.initialize(be, prec, model.spec(dataset.inputDim(), 1), model.seed())
-                  : null;
+              fromData ? Network.initialize(be, prec, model.spec(dataset, 1), model.seed()) : null;
           Matrix x = fromData ? dataset.inputs(be, prec) : null;
           MatrixFreeNtk free = matrixFree ? new EmpiricalNtk(net).operator(x) : null;
           Matrix theta = matrixFree ? null : kernelMatrix(be, prec, n, values, net, x)) {

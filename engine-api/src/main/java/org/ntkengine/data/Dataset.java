@@ -175,51 +175,6 @@ public record Dataset(
   }
 
   /**
-   * Estimates the median Euclidean distance between two distinct samples from up to {@code pairs}
-   * pairs drawn by a seed (every pair when there are fewer), e.g. to scale Fourier features.
-   *
-   * @param pairs the most pairs to measure, at least 1
-   * @param seed the seed for the pairs
-   * @return the median distance, or 0 with fewer than two samples
-   */
-  public double medianDistance(int pairs, long seed) {
-    if (size < 2) {
-      return 0.0;
-    }
-    long all = (long) size * (size - 1) / 2;
-    double[] d;
-    if (all <= pairs) {
-      d = new double[(int) all];
-      int q = 0;
-      for (int i = 0; i < size; i++) {
-        for (int j = i + 1; j < size; j++) {
-          d[q++] = distance(i, j);
-        }
-      }
-    } else {
-      org.ntkengine.model.SeededRandom r =
-          org.ntkengine.model.SeededRandom.stream(seed, "median-distance");
-      d = new double[pairs];
-      for (int q = 0; q < pairs; q++) {
-        int i = r.nextInt(size);
-        int j = r.nextInt(size - 1);
-        d[q] = distance(i, j >= i ? j + 1 : j);
-      }
-    }
-    Arrays.sort(d);
-    return d.length % 2 == 1 ? d[d.length / 2] : 0.5 * (d[d.length / 2 - 1] + d[d.length / 2]);
-  }
-
-  private double distance(int i, int j) {
-    double s = 0;
-    for (int c = 0; c < inputDim; c++) {
-      double t = inputs[i * inputDim + c] - inputs[j * inputDim + c];
-      s += t * t;
-    }
-    return Math.sqrt(s);
-  }
-
-  /**
    * Counts the samples of each class.
    *
    * @return counts per class (empty for regression)

@@ -88,19 +88,6 @@ class DataSpecTest {
   }
 
   @Test
-  void medianDistanceOfAllPairsOrOfSampledPairs() {
-    Dataset line = Dataset.regression("line", 1, new double[] {0, 1, 3}, 1, new double[3]);
-    assertEquals(2.0, line.medianDistance(10, 0), 0.0, "distances 1, 3, 2");
-    Dataset square =
-        Dataset.regression("square", 2, new double[] {0, 0, 1, 0, 0, 1, 1, 1}, 1, new double[4]);
-    // Four sides of length 1 and two diagonals of √2: the median of six is 1.
-    assertEquals(1.0, square.medianDistance(100, 0), 0.0);
-    double sampled = Synthetic.hf1d(2000, 1).medianDistance(4001, 2);
-    // |x − x′| for independent uniforms has median 1 − 1/√2.
-    assertEquals(1 - Math.sqrt(0.5), sampled, 0.02);
-  }
-
-  @Test
   void npyInputsWithLabelsAndNonFiniteValues() {
     Path x = dir.resolve("x.npy");
     Path y = dir.resolve("y.npy");
