@@ -119,8 +119,13 @@ public final class ModelOptions {
    * @throws NtkException (usage) naming the bad option and its allowed range
    */
   public ModelSpec spec(Dataset data, int defaultOutputs) {
+    boolean auto = isAutoSigma() && fourierFeatures > 0;
+    if (auto && data.size() < 2) {
+      throw NtkException.usage(
+          "--fourier-sigma auto needs at least two samples to measure distances; give a number");
+    }
     double sigmaF =
-        isAutoSigma() && fourierFeatures > 0
+        auto
             ? Bandwidth.medianHeuristic(data.inputs(), data.size(), data.inputDim()).sigma()
             : Double.NaN;
     return spec(data.inputDim(), defaultOutputs, sigmaF);

@@ -45,6 +45,8 @@ class AnalyticKernelModeTest {
             "2",
             "--fourier-features",
             "9",
+            "--fourier-sigma",
+            "1",
             "--seed",
             "5",
             "--survival",

@@ -73,7 +73,8 @@ class KernelCommandTest {
             "--json",
             json.toString()));
     String model = Json.MAPPER.readTree(Files.readString(json)).get("model").asText();
-    double expected = 1 / (Math.PI * Math.sqrt(2) * 2.0);
+    // The median of the distances 1, 3 and 2 is 2: σ_f = 1/(2π·2).
+    double expected = 1 / (2 * Math.PI * 2.0);
     assertTrue(model.contains("sigma_f=" + expected), model + " expected σ_f " + expected);
     Path one = Files.writeString(dir.resolve("one.csv"), "5\n");
     assertEquals(2, Main.execute("kernel", "--data", "csv:" + one, "--width", "4"));
