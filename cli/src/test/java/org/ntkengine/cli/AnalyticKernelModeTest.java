@@ -51,6 +51,8 @@ class AnalyticKernelModeTest {
             "5",
             "--survival",
             "0.7",
+            "--fourier-sigma",
+            "1",
             "--out",
             out.toString(),
             "--json",
