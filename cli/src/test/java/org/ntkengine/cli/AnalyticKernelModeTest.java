@@ -51,8 +51,6 @@ class AnalyticKernelModeTest {
             "5",
             "--survival",
             "0.7",
-            "--fourier-sigma",
-            "1",
             "--out",
             out.toString(),
             "--json",
