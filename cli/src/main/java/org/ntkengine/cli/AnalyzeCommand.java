@@ -44,10 +44,12 @@ import picocli.CommandLine.Spec;
     name = "analyze",
     mixinStandardHelpOptions = true,
     description = {
-      "Train NTK-ECRN and compare it with its neural tangent kernel: the empirical and analytic",
-      "NTK at initialisation, the spectrum and the largest stable step, kernel regression,",
-      "training against the linearised model, kernel drift. Writes report.json, CSV series and",
-      "PNG plots to --out."
+      "Train NTK-ECRN and compare it with its neural tangent kernel: the empirical and analytic"
+          + " NTK at initialisation, the spectrum and the largest stable step, kernel regression,"
+          + " training against the linearised model, kernel drift. Writes report.json, CSV"
+          + " series and PNG plots to --out.",
+      "Without --fourier-sigma, σ_f = 1/(2π·median distance between training inputs), so the"
+          + " Fourier features suit the data's scale; the report says which value was used."
     })
 final class AnalyzeCommand implements Callable<Integer> {
   static final String DEFAULT_DATA = "synthetic:spirals:384";
@@ -136,7 +138,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       names = "--stability-steps",
       defaultValue = "40",
       description =
-          "Steps of each stability run at 0.9× and 1.1× of 2n/λ_max; 0 skips them"
+          "Steps of each stability run at 0.9, 1.1 and 2.5 × 2n/λ_max; 0 skips them"
               + " (default: ${DEFAULT-VALUE}).")
   int stabilitySteps;
 
