@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.ntkengine.analytic.AnalyticKernel;
 import org.ntkengine.analytic.AnalyticNetwork;
 import org.ntkengine.backend.Backend;
@@ -169,23 +171,31 @@ final class Analysis {
             spec.hasFourierFeatures() ? AnalyticNetwork.gaussianLimit(spec) : exactNet;
         double[] xs = train.inputs();
         double[] xt = test.inputs();
-        // Four independent closed-form kernels, each single-threaded: run them side by side.
-        CompletableFuture<AnalyticKernel> fExact =
-            CompletableFuture.supplyAsync(() -> exactNet.kernel(xs, n, d));
-        CompletableFuture<AnalyticKernel> fExactCross =
-            CompletableFuture.supplyAsync(() -> exactNet.kernel(xt, nt, xs, n, d));
-        CompletableFuture<AnalyticKernel> fGauss =
-            spec.hasFourierFeatures()
-                ? CompletableFuture.supplyAsync(() -> limit.kernel(xs, n, d))
-                : fExact;
-        CompletableFuture<AnalyticKernel> fGaussCross =
-            spec.hasFourierFeatures()
-                ? CompletableFuture.supplyAsync(() -> limit.kernel(xt, nt, xs, n, d))
-                : fExactCross;
-        exact = join(fExact);
-        exactCross = join(fExactCross);
-        gauss = join(fGauss);
-        gaussCross = join(fGaussCross);
+        // Four independent closed-form kernels, each single-threaded: run them side by side (on
+        // a pool of their own: the common pool has one worker on a two-core machine).
+        ExecutorService pool =
+            Executors.newFixedThreadPool(
+                Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+        try {
+          CompletableFuture<AnalyticKernel> fExact =
+              CompletableFuture.supplyAsync(() -> exactNet.kernel(xs, n, d), pool);
+          CompletableFuture<AnalyticKernel> fExactCross =
+              CompletableFuture.supplyAsync(() -> exactNet.kernel(xt, nt, xs, n, d), pool);
+          CompletableFuture<AnalyticKernel> fGauss =
+              spec.hasFourierFeatures()
+                  ? CompletableFuture.supplyAsync(() -> limit.kernel(xs, n, d), pool)
+                  : fExact;
+          CompletableFuture<AnalyticKernel> fGaussCross =
+              spec.hasFourierFeatures()
+                  ? CompletableFuture.supplyAsync(() -> limit.kernel(xt, nt, xs, n, d), pool)
+                  : fExactCross;
+          exact = join(fExact);
+          exactCross = join(fExactCross);
+          gauss = join(fGauss);
+          gaussCross = join(fGaussCross);
+        } finally {
+          pool.shutdown();
+        }
         timing.put("analytic_kernels", seconds(t));
         init.put("empirical_vs_analytic_rel_error", relativeError(theta0, exact.ntk()));
         init.put(
