@@ -638,6 +638,13 @@ final class AnalyzeCommand implements Callable<Integer> {
                     ? last.get("linearized_test_accuracy")
                     : last.get("linearized_test_loss")),
         fmt(last.get("test_accuracy") != null ? last.get("test_accuracy") : last.get("test_loss")));
+    if (Boolean.TRUE.equals(last.get("diverged"))) {
+      row(
+          sb,
+          "training diverged at step " + last.get("step"),
+          "η < 2n/λ_max converges",
+          "η = " + fmt(((Map<String, Object>) report.get("training_setup")).get("learning_rate")));
+    }
     row(sb, "kernel drift ‖Θ_t−Θ₀‖/‖Θ₀‖", "→ 0 as width → ∞", fmt(last.get("drift")));
     row(sb, "gap to linearised (RMS)", "→ 0 as width → ∞", fmt(last.get("linearized_gap")));
     List<Map<String, Object>> modes = (List<Map<String, Object>>) last.get("mode_decay");
