@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.ntkengine.analytic.AnalyticKernel;
 import org.ntkengine.analytic.AnalyticNetwork;
 import org.ntkengine.backend.Backend;
@@ -169,23 +171,31 @@ final class Analysis {
             spec.hasFourierFeatures() ? AnalyticNetwork.gaussianLimit(spec) : exactNet;
         double[] xs = train.inputs();
         double[] xt = test.inputs();
-        // Four independent closed-form kernels, each single-threaded: run them side by side.
-        CompletableFuture<AnalyticKernel> fExact =
-            CompletableFuture.supplyAsync(() -> exactNet.kernel(xs, n, d));
-        CompletableFuture<AnalyticKernel> fExactCross =
-            CompletableFuture.supplyAsync(() -> exactNet.kernel(xt, nt, xs, n, d));
-        CompletableFuture<AnalyticKernel> fGauss =
-            spec.hasFourierFeatures()
-                ? CompletableFuture.supplyAsync(() -> limit.kernel(xs, n, d))
-                : fExact;
-        CompletableFuture<AnalyticKernel> fGaussCross =
-            spec.hasFourierFeatures()
-                ? CompletableFuture.supplyAsync(() -> limit.kernel(xt, nt, xs, n, d))
-                : fExactCross;
-        exact = join(fExact);
-        exactCross = join(fExactCross);
-        gauss = join(fGauss);
-        gaussCross = join(fGaussCross);
+        // Four independent closed-form kernels, each single-threaded: run them side by side (on
+        // a pool of their own: the common pool has one worker on a two-core machine).
+        ExecutorService pool =
+            Executors.newFixedThreadPool(
+                Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+        try {
+          CompletableFuture<AnalyticKernel> fExact =
+              CompletableFuture.supplyAsync(() -> exactNet.kernel(xs, n, d), pool);
+          CompletableFuture<AnalyticKernel> fExactCross =
+              CompletableFuture.supplyAsync(() -> exactNet.kernel(xt, nt, xs, n, d), pool);
+          CompletableFuture<AnalyticKernel> fGauss =
+              spec.hasFourierFeatures()
+                  ? CompletableFuture.supplyAsync(() -> limit.kernel(xs, n, d), pool)
+                  : fExact;
+          CompletableFuture<AnalyticKernel> fGaussCross =
+              spec.hasFourierFeatures()
+                  ? CompletableFuture.supplyAsync(() -> limit.kernel(xt, nt, xs, n, d), pool)
+                  : fExactCross;
+          exact = join(fExact);
+          exactCross = join(fExactCross);
+          gauss = join(fGauss);
+          gaussCross = join(fGaussCross);
+        } finally {
+          pool.shutdown();
+        }
         timing.put("analytic_kernels", seconds(t));
         init.put("empirical_vs_analytic_rel_error", relativeError(theta0, exact.ntk()));
         init.put(
@@ -347,17 +357,25 @@ final class Analysis {
               double[] fTrain = subtract(download(network.forward(xTrain), n * k), shiftTrain);
               double[] fTest = subtract(download(network.forward(xTest), nt * k), shiftTest);
               e.put("step", step);
-              e.put("train_loss", Metrics.loss(fTrain, y, n));
-              e.put("test_loss", Metrics.loss(fTest, test.targets(), nt));
+              e.put("train_loss", finiteOrNull(Metrics.loss(fTrain, y, n)));
+              e.put("test_loss", finiteOrNull(Metrics.loss(fTest, test.targets(), nt)));
               e.put("train_accuracy", nanToNull(Metrics.accuracy(fTrain, train.labels(), k)));
               e.put("test_accuracy", nanToNull(Metrics.accuracy(fTest, test.labels(), k)));
               e.put("batch_loss", finiteOrNull(batchLoss));
-              if (xProbe != null) {
+              // A diverged network has no kernel worth a Lanczos run, and argmax of NaN outputs is
+              // no accuracy: record the losses alone.
+              boolean finite = e.get("train_loss") != null;
+              e.put("diverged", !finite);
+              if (!finite) {
+                e.put("train_accuracy", null);
+                e.put("test_accuracy", null);
+              }
+              if (xProbe != null && finite) {
                 double[] theta =
                     download(
                         new EmpiricalNtk(network).kernel(xProbe),
                         probeRows.length * probeRows.length);
-                e.put("drift", relativeError(theta, probeTheta0));
+                e.put("drift", finiteOrNull(relativeError(theta, probeTheta0)));
                 try (Matrix tm =
                     Network.upload(be, lp, theta, probeRows.length, probeRows.length)) {
                   e.put(
@@ -372,11 +390,11 @@ final class Analysis {
                 e.put("drift", null);
                 e.put("top_eigenvalues", null);
               }
-              if (lin != null) {
+              if (lin != null && finite) {
                 double[] lTrain = lin.train(Dynamics.GRADIENT_DESCENT, eta, step);
                 double[] lTest = lin.test(Dynamics.GRADIENT_DESCENT, eta, step);
-                e.put("linearized_gap", Metrics.rms(fTest, lTest));
-                e.put("linearized_gap_train", Metrics.rms(fTrain, lTrain));
+                e.put("linearized_gap", finiteOrNull(Metrics.rms(fTest, lTest)));
+                e.put("linearized_gap_train", finiteOrNull(Metrics.rms(fTrain, lTrain)));
                 e.put("linearized_train_loss", Metrics.loss(lTrain, y, n));
                 e.put("linearized_test_loss", Metrics.loss(lTest, test.targets(), nt));
                 e.put(

@@ -44,10 +44,12 @@ import picocli.CommandLine.Spec;
     name = "analyze",
     mixinStandardHelpOptions = true,
     description = {
-      "Train NTK-ECRN and compare it with its neural tangent kernel: the empirical and analytic",
-      "NTK at initialisation, the spectrum and the largest stable step, kernel regression,",
-      "training against the linearised model, kernel drift. Writes report.json, CSV series and",
-      "PNG plots to --out."
+      "Train NTK-ECRN and compare it with its neural tangent kernel: the empirical and analytic"
+          + " NTK at initialisation, the spectrum and the largest stable step, kernel regression,"
+          + " training against the linearised model, kernel drift. Writes report.json, CSV"
+          + " series and PNG plots to --out.",
+      "Without --fourier-sigma, σ_f = 1/(2π·median distance between training inputs), so the"
+          + " Fourier features suit the data's scale; the report says which value was used."
     })
 final class AnalyzeCommand implements Callable<Integer> {
   static final String DEFAULT_DATA = "synthetic:spirals:384";
@@ -136,7 +138,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       names = "--stability-steps",
       defaultValue = "40",
       description =
-          "Steps of each stability run at 0.9× and 1.1× of 2n/λ_max; 0 skips them"
+          "Steps of each stability run at 0.9, 1.1 and 2.5 × 2n/λ_max; 0 skips them"
               + " (default: ${DEFAULT-VALUE}).")
   int stabilitySteps;
 
@@ -635,6 +637,13 @@ final class AnalyzeCommand implements Callable<Integer> {
                     ? last.get("linearized_test_accuracy")
                     : last.get("linearized_test_loss")),
         fmt(last.get("test_accuracy") != null ? last.get("test_accuracy") : last.get("test_loss")));
+    if (Boolean.TRUE.equals(last.get("diverged"))) {
+      row(
+          sb,
+          "training diverged at step " + last.get("step"),
+          "η < 2n/λ_max converges",
+          "η = " + fmt(((Map<String, Object>) report.get("training_setup")).get("learning_rate")));
+    }
     row(sb, "kernel drift ‖Θ_t−Θ₀‖/‖Θ₀‖", "→ 0 as width → ∞", fmt(last.get("drift")));
     row(sb, "gap to linearised (RMS)", "→ 0 as width → ∞", fmt(last.get("linearized_gap")));
     List<Map<String, Object>> modes = (List<Map<String, Object>>) last.get("mode_decay");

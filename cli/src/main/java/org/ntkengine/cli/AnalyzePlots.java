@@ -13,6 +13,7 @@ import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
@@ -131,18 +132,25 @@ final class AnalyzePlots {
       Path path) {
     System.setProperty("java.awt.headless", "true");
     DefaultCategoryDataset data = new DefaultCategoryDataset();
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
     for (int s = 0; s < series.size(); s++) {
       for (int c = 0; c < categories.size(); c++) {
         double v = values[s][c];
         if (Double.isFinite(v) && (!logY || v > 0)) {
           data.addValue(v, series.get(s), categories.get(c));
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
         }
       }
     }
     ValueAxis y;
     if (logY) {
       LogAxis log = new LogAxis(yLabel);
-      log.setSmallestValue(1e-300);
+      if (lo <= hi) {
+        // Bars grow from the axis' lower end: start it a little below the smallest value.
+        log.setRange(lo / 4, hi * 4);
+      }
       y = log;
     } else {
       y = new NumberAxis(yLabel);
@@ -152,6 +160,7 @@ final class AnalyzePlots {
       renderer.setSeriesPaint(s, PALETTE[s % PALETTE.length]);
     }
     renderer.setShadowVisible(false);
+    renderer.setBarPainter(new StandardBarPainter());
     CategoryPlot plot = new CategoryPlot(data, new CategoryAxis(), y, renderer);
     plot.setBackgroundPaint(Color.WHITE);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);

@@ -1,5 +1,6 @@
 package org.ntkengine.train;
 
+import org.ntkengine.MemoryBudget;
 import org.ntkengine.NtkException;
 
 /**
@@ -32,7 +33,8 @@ public final class KernelRegression {
    * @param k columns
    * @param relativeRidge λ relative to the mean diagonal, ≥ 0
    * @return the fit
-   * @throws NtkException (bad input) when K is not positive definite even with a large ridge
+   * @throws NtkException (bad input) when K is not positive definite even with a large ridge;
+   *     (resources) when the factor does not fit in the heap
    */
   public static Fit fit(double[] kernel, int n, double[] y, int k, double relativeRidge) {
     if (kernel.length != (long) n * n || y.length != (long) n * k) {
@@ -51,6 +53,8 @@ public final class KernelRegression {
               + y.length
               + " values");
     }
+    MemoryBudget.require(
+        8L * n * n, "the Cholesky factor of a " + n + "x" + n + " kernel for kernel regression");
     double meanDiag = 0;
     for (int i = 0; i < n; i++) {
       meanDiag += kernel[i * n + i];
