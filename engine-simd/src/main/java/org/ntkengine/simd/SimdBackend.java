@@ -252,7 +252,13 @@ public final class SimdBackend implements Backend {
       return;
     }
     if (n == 1 && !lowerOnly) {
-      gemv(transA, alpha, a, b, beta, c, k);
+      gemv(transA, alpha, a, b, beta, c, m, k);
+      return;
+    }
+    if (m == 1 && !lowerOnly) {
+      // A single row: Cᵀ = op(B)ᵀ·op(A)ᵀ, where op(A) (one row or one column) is contiguous
+      // either way; this is the block-of-one product Lanczos applies to a dense Θ every step.
+      gemv(!transB, alpha, b, a, beta, c, n, k);
       return;
     }
     Workers w = (long) m * n * k < PARALLEL_WORK ? single : workers;
@@ -312,12 +318,18 @@ public final class SimdBackend implements Backend {
   }
 
   /**
-   * y = α·op(A)·x + β·y for a single column x (contiguous whether or not it is stored as a row):
-   * packing would cost as much as the product itself.
+   * y = α·op(A)·x + β·y for a contiguous vector x of k elements and y of m elements (each stored as
+   * a row or a column): packing would cost as much as the product itself.
    */
   private static void gemv(
-      boolean transA, double alpha, HostMatrix a, HostMatrix x, double beta, HostMatrix y, int k) {
-    int m = y.rows();
+      boolean transA,
+      double alpha,
+      HostMatrix a,
+      HostMatrix x,
+      double beta,
+      HostMatrix y,
+      int m,
+      int k) {
     int lda = a.cols();
     if (y.floats() != null) {
       float[] av = a.floats();
