@@ -74,7 +74,9 @@ final class VectorShapes {
             + " MC="
             + GemmF32.MC
             + " NC="
-            + GemmF32.NC);
+            + GemmF32.NC
+            + " NS="
+            + GemmF32.NS);
     d.put(
         "fp64 blocking",
         "MR="
@@ -86,7 +88,9 @@ final class VectorShapes {
             + " MC="
             + GemmF64.MC
             + " NC="
-            + GemmF64.NC);
+            + GemmF64.NC
+            + " NS="
+            + GemmF64.NS);
     return d;
   }
 }

@@ -180,10 +180,11 @@ class SimdConformanceTest {
         value = Precision.class,
         names = {"FP32", "FP64"})
     void largeProductsSplitAcrossBlocksAndThreadsGiveTheSameBits(Precision p) {
-      // Big enough for several row blocks, several depth blocks and the parallel path.
+      // Big enough for several row blocks, several depth blocks, more than one column sweep and
+      // the parallel path.
       int m = 301;
-      int n = 157;
-      int k = 611;
+      int n = 557;
+      int k = 1111;
       double[][] in = {BackendContract.random(71, m * k), BackendContract.random(72, n * k)};
       int[][] shapes = {{m, k}, {n, k}};
       BiConsumer<Backend, Matrix[]> op = (be, ms) -> be.gram(1.0, ms[0], ms[1], 0.0, ms[2]);
@@ -221,6 +222,32 @@ class SimdConformanceTest {
                 assertEquals(first[i * n + j], first[j * n + i], 0.0, what + " symmetry");
               }
             }
+          }
+        }
+      }
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+        value = Precision.class,
+        names = {"FP32", "FP64"})
+    void symmetricGramOverSeveralBlocksInEveryDimension(Precision p) {
+      // Rows over several row blocks and column sweeps, depth over several blocks, an odd size so
+      // the diagonal crosses register blocks, sweeps and mirror tiles off their edges.
+      int n = 601;
+      int k = 1031;
+      double[][] in = {BackendContract.random(77, n * k)};
+      int[][] shapes = {{n, k}};
+      BiConsumer<Backend, Matrix[]> op = (be, ms) -> be.gramSymmetric(1.0, ms[0], 0.0, ms[1]);
+      try (Backend one = openSimd(1);
+          Backend two = openSimd(2)) {
+        double[] want = run(reference, p, n, n, in, shapes, op);
+        double[] first = run(one, p, n, n, in, shapes, op);
+        assertArrayEquals(want, first, BackendContract.tolerance(p, k), "symmetric gram");
+        assertArrayEquals(first, run(two, p, n, n, in, shapes, op), 0.0, "1 vs 2 threads");
+        for (int i = 0; i < n; i++) {
+          for (int j = 0; j < i; j++) {
+            assertEquals(first[i * n + j], first[j * n + i], 0.0, "symmetry at " + i + "," + j);
           }
         }
       }
