@@ -146,6 +146,15 @@ final class BenchCommand implements Callable<Integer> {
     System.setErr(err);
     try {
       return suite.run(names, precs, quick, line -> System.err.println("bench: " + line));
+    } catch (RunnerException e) {
+      if (String.valueOf(e.getMessage()).contains("JMH lock")) {
+        // Two benchmark runs at once would distort each other's figures; JMH refuses the second.
+        throw NtkException.resources(
+            "another benchmark run holds JMH's lock (/tmp/jmh.lock): wait for it to finish, or"
+                + " run alongside it with NTK_JAVA_OPTS=-Djmh.ignoreLock=true (both runs' figures"
+                + " then suffer)");
+      }
+      throw e;
     } finally {
       out.close();
       err.close();
