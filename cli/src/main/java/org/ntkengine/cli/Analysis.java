@@ -243,7 +243,9 @@ final class Analysis {
         spectrum.put("bottom_residuals", bottomR.residuals());
         spectrum.put("converged", topR.converged() && bottomR.converged());
         spectrum.put("matvecs", topR.matvecs() + bottomR.matvecs());
-        spectrum.put("max_stable_step", Trainer.maxStableStep(lambdaMax, n));
+        // 2n/λ_max of the output-averaged Θ₀; with k > 1 outputs the full per-output kernel's
+        // λ_max is larger, and training_setup.max_stable_step is the bound training obeys.
+        spectrum.put("max_stable_step_output_averaged", Trainer.maxStableStep(lambdaMax, n));
         spectrum.put("lambda_max_bounds", bounds(theta0, n, lambdaMax));
         if (cfg.full()) {
           SpectralDensity density =

@@ -320,14 +320,17 @@ final class AnalyzeCommand implements Callable<Integer> {
               if (pb != null) {
                 pb.stepTo(step);
                 pb.setExtraMessage(
-                    String.format(
-                        Locale.ROOT,
-                        "loss %.4g, test %s",
-                        (Double) entry.get("train_loss"),
-                        entry.get("test_accuracy") == null
-                            ? String.format(Locale.ROOT, "%.4g", (Double) entry.get("test_loss"))
-                            : String.format(
-                                Locale.ROOT, "acc %.3f", (Double) entry.get("test_accuracy"))));
+                    entry.get("train_loss") == null
+                        ? "diverged: the loss is not finite"
+                        : String.format(
+                            Locale.ROOT,
+                            "loss %.4g, test %s",
+                            (Double) entry.get("train_loss"),
+                            entry.get("test_accuracy") == null
+                                ? String.format(
+                                    Locale.ROOT, "%.4g", (Double) entry.get("test_loss"))
+                                : String.format(
+                                    Locale.ROOT, "acc %.3f", (Double) entry.get("test_accuracy"))));
               }
               writeReport(dir);
             }
@@ -470,7 +473,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     row.put("spec", spec.toString());
     row.put("condition_number", s.get("condition_number"));
     row.put("lambda_max", ((double[]) s.get("top"))[0]);
-    row.put("max_stable_step", s.get("max_stable_step"));
+    row.put(
+        "max_stable_step", ((Map<String, Object>) r.get("training_setup")).get("max_stable_step"));
     row.put("final_train_loss", last.get("train_loss"));
     row.put("final_test_loss", last.get("test_loss"));
     row.put("test_accuracy", last.get("test_accuracy"));
@@ -596,7 +600,12 @@ final class AnalyzeCommand implements Callable<Integer> {
         "λ_max bounds",
         "[" + fmt(b.get("lower_max_diagonal")) + ", " + fmt(b.get("upper_gershgorin")) + "]",
         Boolean.TRUE.equals(b.get("within")) ? "within" : "OUTSIDE");
-    row(sb, "largest stable step", "2n/λ_max", fmt(s.get("max_stable_step")));
+    Map<String, Object> setup = (Map<String, Object>) report.get("training_setup");
+    row(
+        sb,
+        "largest stable step",
+        "2n/λ_max (per-output Θ)",
+        fmt(setup == null ? null : setup.get("max_stable_step")));
     if (st != null) {
       for (Map<String, Object> r : (List<Map<String, Object>>) st.get("runs")) {
         row(

@@ -190,12 +190,18 @@ final class KernelCommand implements Callable<Integer> {
         if (perOutput) {
           Matrix[][] blocks = ntk.perOutput(x1, x2);
           double[] block = new double[n1 * n2];
-          for (int c = 0; c < k; c++) {
-            for (int d = 0; d < k; d++) {
-              try (Matrix b = blocks[c][d]) {
-                be.download(b, block);
+          try {
+            for (int c = 0; c < k; c++) {
+              for (int d = 0; d < k; d++) {
+                be.download(blocks[c][d], block);
+                System.arraycopy(block, 0, result, (c * k + d) * n1 * n2, n1 * n2);
               }
-              System.arraycopy(block, 0, result, (c * k + d) * n1 * n2, n1 * n2);
+            }
+          } finally {
+            for (Matrix[] row : blocks) {
+              for (Matrix b : row) {
+                b.close();
+              }
             }
           }
         } else if (monteCarlo > 0) {

@@ -32,10 +32,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "spectrum",
     mixinStandardHelpOptions = true,
-    description = {
-      "Top and bottom eigenvalues of a symmetric PSD kernel by thick-restart Lanczos, with",
-      "residuals ‖Θv − λv‖ and the count of operator applications."
-    })
+    description =
+        "Top and bottom eigenvalues of a symmetric PSD kernel by thick-restart Lanczos, with"
+            + " residuals ‖Θv − λv‖ and the count of operator applications.")
 final class SpectrumCommand implements Callable<Integer> {
 
   @Option(

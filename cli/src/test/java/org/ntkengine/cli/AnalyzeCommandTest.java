@@ -101,7 +101,14 @@ class AnalyzeCommandTest {
         rep.at("/spectrum/condition_number").asDouble(),
         1e-9 * top[0] / bottom[0]);
     assertTrue(rep.at("/spectrum/lambda_max_bounds/within").asBoolean());
-    assertEquals(2.0 * 200 / top[0], rep.at("/spectrum/max_stable_step").asDouble(), 1e-9);
+    assertEquals(
+        2.0 * 200 / top[0], rep.at("/spectrum/max_stable_step_output_averaged").asDouble(), 1e-9);
+    double coupling = rep.at("/training_setup/output_coupling").asDouble();
+    assertTrue(coupling >= 1.0, "the per-output kernel's λ_max is at least the averaged one's");
+    assertEquals(
+        2.0 * 200 / (top[0] * coupling),
+        rep.at("/training_setup/max_stable_step").asDouble(),
+        1e-9 * rep.at("/training_setup/max_stable_step").asDouble());
 
     JsonNode training = rep.get("training");
     assertEquals(List.of(0, 4, 8, 12), steps(training));

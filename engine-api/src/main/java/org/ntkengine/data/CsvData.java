@@ -170,35 +170,28 @@ public final class CsvData {
 
   private static double number(Path path, CSVRecord r, int j, String column) {
     String s = r.get(j);
+    // Without a header the column has no name of its own; do not repeat its index.
+    String where =
+        ": line "
+            + r.getRecordNumber()
+            + ", column "
+            + j
+            + (column.equals("column " + j) ? "" : " (" + column + ")");
     double v;
     try {
       v = Double.parseDouble(s);
     } catch (NumberFormatException e) {
       throw NtkException.badInput(
           path
-              + ": line "
-              + r.getRecordNumber()
-              + ", column "
-              + j
-              + " ("
-              + column
-              + "): '"
+              + where
+              + ": '"
               + s
               + "' is not a number; fix the value, or name this column with label=COL if it is"
               + " the class");
     }
     if (!Double.isFinite(v)) {
       throw NtkException.badInput(
-          path
-              + ": line "
-              + r.getRecordNumber()
-              + ", column "
-              + j
-              + " ("
-              + column
-              + ") is "
-              + s
-              + "; remove or impute non-finite values");
+          path + where + " is " + s + "; remove or impute non-finite values");
     }
     return v;
   }

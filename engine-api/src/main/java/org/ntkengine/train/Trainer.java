@@ -56,9 +56,12 @@ public final class Trainer {
     /**
      * Observes a checkpoint; the network must not be stepped or closed here.
      *
-     * @param step steps taken so far (0 before training)
+     * @param step the step just attempted (0 before training); steps taken so far, except when the
+     *     loss turned non-finite at this step: its update is skipped, so the network holds step − 1
+     *     updates, and this is the last call
      * @param network the network
-     * @param batchLoss the loss on the last step's batch with its mask (NaN at step 0)
+     * @param batchLoss the loss on this step's batch with its mask, before its update (NaN at step
+     *     0; non-finite when training diverged)
      * @return false to stop training here
      */
     boolean checkpoint(int step, Network network, double batchLoss);

@@ -265,7 +265,12 @@ public final class CudaBackend implements Backend {
       return new DeviceMatrix(this, rows, cols, precision, null, 0, null);
     }
     CUdeviceptr block = pool.acquire(bytes);
-    JCudaDriver.cuMemsetD32(block, 0, bytes / 4);
+    try {
+      JCudaDriver.cuMemsetD32(block, 0, bytes / 4);
+    } catch (RuntimeException e) {
+      pool.release(block);
+      throw e;
+    }
     live.incrementAndGet();
     return new DeviceMatrix(this, rows, cols, precision, block, 0, null);
   }

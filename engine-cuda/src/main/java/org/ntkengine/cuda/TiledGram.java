@@ -114,10 +114,15 @@ public final class TiledGram {
       int cols,
       double[] host) {
     Matrix m = backend.allocate(rows, Math.max(cols, 0), precision);
-    if (rows > 0 && cols > 0) {
-      source.read(firstRow, rows, firstCol, cols, host);
-      backend.upload(host, m);
+    try {
+      if (rows > 0 && cols > 0) {
+        source.read(firstRow, rows, firstCol, cols, host);
+        backend.upload(host, m);
+      }
+      return m;
+    } catch (RuntimeException e) {
+      m.close();
+      throw e;
     }
-    return m;
   }
 }

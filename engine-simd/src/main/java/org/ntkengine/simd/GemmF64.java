@@ -28,8 +28,9 @@ final class GemmF64 {
   static final int NR = 2 * L;
 
   /**
-   * Depth of a packed block: a 12×KC strip of A (48 KiB) runs along the B panel from L1; each KC
-   * block costs one pass over C, which at 256 cost a tenth of the time.
+   * Depth of a packed block: a 12×KC strip of A (48 KiB: L1 on hosts with a 48 KiB L1d, L1 and L2
+   * on Zen 4's 32 KiB) runs along the B panel; each KC block costs one pass over C, which at 256
+   * cost a tenth of the time.
    */
   static final int KC = 512;
 

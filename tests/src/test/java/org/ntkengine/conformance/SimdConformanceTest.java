@@ -257,6 +257,40 @@ class SimdConformanceTest {
     @EnumSource(
         value = Precision.class,
         names = {"FP32", "FP64"})
+    void productsWiderThanOneColumnPanel(Precision p) {
+      // More than 4096 output columns: a second B panel, and in the symmetric Gram the lower
+      // triangle's skips in that panel; the one-row product takes its own vector path.
+      int wide = 4100;
+      try (Backend two = openSimd(2)) {
+        for (int m : new int[] {13, 1}) {
+          int k = 5;
+          double[][] in = {
+            BackendContract.random(81 + m, m * k), BackendContract.random(82, wide * k)
+          };
+          int[][] shapes = {{m, k}, {wide, k}};
+          BiConsumer<Backend, Matrix[]> op =
+              (be, ms) -> be.gemm(Transpose.NO, Transpose.YES, 0.5, ms[0], ms[1], 0.0, ms[2]);
+          assertArrayEquals(
+              run(reference, p, m, wide, in, shapes, op),
+              run(two, p, m, wide, in, shapes, op),
+              BackendContract.tolerance(p, k),
+              "gemm " + m + "x" + wide + " over " + k);
+        }
+        double[][] in = {BackendContract.random(83, wide * 3)};
+        int[][] shapes = {{wide, 3}};
+        BiConsumer<Backend, Matrix[]> op = (be, ms) -> be.gramSymmetric(1.0, ms[0], 0.0, ms[1]);
+        assertArrayEquals(
+            run(reference, p, wide, wide, in, shapes, op),
+            run(two, p, wide, wide, in, shapes, op),
+            BackendContract.tolerance(p, 3),
+            "symmetric gram " + wide + " over 3");
+      }
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+        value = Precision.class,
+        names = {"FP32", "FP64"})
     void threeColumnInputNarrowerThanOneVector(Precision p) {
       // 3 columns: every row is a tail, shorter than any vector.
       int n = 41;
