@@ -43,6 +43,9 @@ public final class SimdBackend implements Backend {
   /** Below this many multiply-adds a product runs on the calling thread alone. */
   private static final long PARALLEL_WORK = 1L << 18;
 
+  /** Outputs per task of a matrix-vector product: a multiple of every lane count. */
+  private static final int GEMV_CHUNK = 256;
+
   private final Workers workers;
   private final Workers single = new Workers(1);
 
@@ -321,7 +324,7 @@ public final class SimdBackend implements Backend {
    * y = α·op(A)·x + β·y for a contiguous vector x of k elements and y of m elements (each stored as
    * a row or a column): packing would cost as much as the product itself.
    */
-  private static void gemv(
+  private void gemv(
       boolean transA,
       double alpha,
       HostMatrix a,
@@ -331,20 +334,30 @@ public final class SimdBackend implements Backend {
       int m,
       int k) {
     int lda = a.cols();
+    // Each chunk of outputs is summed by one task in a fixed order, so the bits do not depend on
+    // how many threads share the chunks; the product is memory-bound, so both cores stream A.
+    int chunks = (m + GEMV_CHUNK - 1) / GEMV_CHUNK;
+    Workers w = (long) m * k < PARALLEL_WORK ? single : workers;
     if (y.floats() != null) {
       float[] av = a.floats();
       float[] xv = x.floats();
       float[] yv = y.floats();
       float[] sums = new float[m];
-      if (!transA) {
-        for (int i = 0; i < m; i++) {
-          sums[i] = dotF(av, a.offset() + i * lda, xv, x.offset(), k);
-        }
-      } else {
-        for (int p = 0; p < k; p++) {
-          axpyF(xv[x.offset() + p], av, a.offset() + p * lda, sums, 0, m);
-        }
-      }
+      w.run(
+          chunks,
+          c -> {
+            int lo = c * GEMV_CHUNK;
+            int hi = Math.min(m, lo + GEMV_CHUNK);
+            if (!transA) {
+              for (int i = lo; i < hi; i++) {
+                sums[i] = dotF(av, a.offset() + i * lda, xv, x.offset(), k);
+              }
+            } else {
+              for (int p = 0; p < k; p++) {
+                axpyF(xv[x.offset() + p], av, a.offset() + p * lda + lo, sums, lo, hi - lo);
+              }
+            }
+          });
       float al = (float) alpha;
       float be = (float) beta;
       for (int i = 0; i < m; i++) {
@@ -357,15 +370,21 @@ public final class SimdBackend implements Backend {
       double[] xv = x.doubles();
       double[] yv = y.doubles();
       double[] sums = new double[m];
-      if (!transA) {
-        for (int i = 0; i < m; i++) {
-          sums[i] = dotD(av, a.offset() + i * lda, xv, x.offset(), k);
-        }
-      } else {
-        for (int p = 0; p < k; p++) {
-          axpyD(xv[x.offset() + p], av, a.offset() + p * lda, sums, 0, m);
-        }
-      }
+      w.run(
+          chunks,
+          c -> {
+            int lo = c * GEMV_CHUNK;
+            int hi = Math.min(m, lo + GEMV_CHUNK);
+            if (!transA) {
+              for (int i = lo; i < hi; i++) {
+                sums[i] = dotD(av, a.offset() + i * lda, xv, x.offset(), k);
+              }
+            } else {
+              for (int p = 0; p < k; p++) {
+                axpyD(xv[x.offset() + p], av, a.offset() + p * lda + lo, sums, lo, hi - lo);
+              }
+            }
+          });
       for (int i = 0; i < m; i++) {
         int idx = y.offset() + i;
         double v = alpha * sums[i];
@@ -376,14 +395,31 @@ public final class SimdBackend implements Backend {
 
   /** Σ x·y in FP32 with FMA, lanes summed in index order. */
   private static float dotF(float[] x, int xo, float[] y, int yo, int n) {
-    FloatVector acc = FloatVector.zero(FS);
-    int bound = FS.loopBound(n);
+    // Four independent accumulators: one FMA chain would wait on its own latency every step.
+    FloatVector acc0 = FloatVector.zero(FS);
+    FloatVector acc1 = FloatVector.zero(FS);
+    FloatVector acc2 = FloatVector.zero(FS);
+    FloatVector acc3 = FloatVector.zero(FS);
+    int bound4 = n - n % (4 * FL);
     int k = 0;
+    for (; k < bound4; k += 4 * FL) {
+      acc0 = FloatVector.fromArray(FS, x, xo + k).fma(FloatVector.fromArray(FS, y, yo + k), acc0);
+      acc1 =
+          FloatVector.fromArray(FS, x, xo + k + FL)
+              .fma(FloatVector.fromArray(FS, y, yo + k + FL), acc1);
+      acc2 =
+          FloatVector.fromArray(FS, x, xo + k + 2 * FL)
+              .fma(FloatVector.fromArray(FS, y, yo + k + 2 * FL), acc2);
+      acc3 =
+          FloatVector.fromArray(FS, x, xo + k + 3 * FL)
+              .fma(FloatVector.fromArray(FS, y, yo + k + 3 * FL), acc3);
+    }
+    int bound = FS.loopBound(n);
     for (; k < bound; k += FL) {
-      acc = FloatVector.fromArray(FS, x, xo + k).fma(FloatVector.fromArray(FS, y, yo + k), acc);
+      acc0 = FloatVector.fromArray(FS, x, xo + k).fma(FloatVector.fromArray(FS, y, yo + k), acc0);
     }
     float[] lanes = new float[FL];
-    acc.intoArray(lanes, 0);
+    acc0.add(acc1).add(acc2.add(acc3)).intoArray(lanes, 0);
     float sum = 0f;
     for (float v : lanes) {
       sum += v;
@@ -397,14 +433,31 @@ public final class SimdBackend implements Backend {
   }
 
   private static double dotD(double[] x, int xo, double[] y, int yo, int n) {
-    DoubleVector acc = DoubleVector.zero(DS);
-    int bound = DS.loopBound(n);
+    // Four independent accumulators: one FMA chain would wait on its own latency every step.
+    DoubleVector acc0 = DoubleVector.zero(DS);
+    DoubleVector acc1 = DoubleVector.zero(DS);
+    DoubleVector acc2 = DoubleVector.zero(DS);
+    DoubleVector acc3 = DoubleVector.zero(DS);
+    int bound4 = n - n % (4 * DL);
     int k = 0;
+    for (; k < bound4; k += 4 * DL) {
+      acc0 = DoubleVector.fromArray(DS, x, xo + k).fma(DoubleVector.fromArray(DS, y, yo + k), acc0);
+      acc1 =
+          DoubleVector.fromArray(DS, x, xo + k + DL)
+              .fma(DoubleVector.fromArray(DS, y, yo + k + DL), acc1);
+      acc2 =
+          DoubleVector.fromArray(DS, x, xo + k + 2 * DL)
+              .fma(DoubleVector.fromArray(DS, y, yo + k + 2 * DL), acc2);
+      acc3 =
+          DoubleVector.fromArray(DS, x, xo + k + 3 * DL)
+              .fma(DoubleVector.fromArray(DS, y, yo + k + 3 * DL), acc3);
+    }
+    int bound = DS.loopBound(n);
     for (; k < bound; k += DL) {
-      acc = DoubleVector.fromArray(DS, x, xo + k).fma(DoubleVector.fromArray(DS, y, yo + k), acc);
+      acc0 = DoubleVector.fromArray(DS, x, xo + k).fma(DoubleVector.fromArray(DS, y, yo + k), acc0);
     }
     double[] lanes = new double[DL];
-    acc.intoArray(lanes, 0);
+    acc0.add(acc1).add(acc2.add(acc3)).intoArray(lanes, 0);
     double sum = 0.0;
     for (double v : lanes) {
       sum += v;
