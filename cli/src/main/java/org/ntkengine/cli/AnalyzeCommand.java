@@ -615,9 +615,16 @@ final class AnalyzeCommand implements Callable<Integer> {
             r.get("observed")
                 + ", loss "
                 + fmt(r.get("initial_loss"))
+                + " → peak "
+                + fmt(r.get("max_loss"))
                 + " → "
                 + fmt(r.get("final_loss")));
       }
+      row(
+          sb,
+          "  theory and runs agree",
+          "(diverges = the loss grows)",
+          String.valueOf(st.get("theory_agrees")));
     }
     if (kr.get("test_accuracy_analytic") != null || kr.get("test_accuracy_empirical") != null) {
       row(
@@ -665,6 +672,10 @@ final class AnalyzeCommand implements Callable<Integer> {
             "(1−ηλ/n)^t " + fmt(m.get("predicted_gd")),
             fmt(m.get("measured")));
       }
+      // The linear prediction ignores everything the network does beyond its kernel, so once a
+      // mode has decayed to the level of that difference it stops following the prediction.
+      sb.append("    (relative residuals; measured ones level off at the network's distance from")
+          .append(" its linearisation)\n");
     }
     List<Map<String, Object>> cmp = (List<Map<String, Object>>) report.get("compare");
     if (cmp != null) {
@@ -710,7 +721,8 @@ final class AnalyzeCommand implements Callable<Integer> {
       return "n/a";
     }
     if (o instanceof Double d) {
-      return String.format(Locale.ROOT, "%.4g", d);
+      double a = Math.abs(d);
+      return String.format(Locale.ROOT, a != 0 && (a < 1e-3 || a >= 1e6) ? "%.3e" : "%.4g", d);
     }
     return String.valueOf(o);
   }

@@ -98,7 +98,7 @@ final class AnalyzePlots {
     x.setAutoRangeIncludesZero(false);
     ValueAxis y;
     if (logY) {
-      LogAxis log = new LogAxis(yLabel);
+      LogAxis log = Plots.logAxis(yLabel);
       log.setSmallestValue(1e-300);
       y = log;
     } else {
@@ -146,7 +146,7 @@ final class AnalyzePlots {
     }
     ValueAxis y;
     if (logY) {
-      LogAxis log = new LogAxis(yLabel);
+      LogAxis log = Plots.logAxis(yLabel);
       if (lo <= hi) {
         // Bars grow from the axis' lower end: start it a little below the smallest value.
         log.setRange(lo / 4, hi * 4);

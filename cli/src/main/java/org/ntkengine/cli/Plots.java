@@ -18,6 +18,20 @@ import org.ntkengine.io.AtomicFiles;
 
 /** PNG plots of the commands' results (JFreeChart, rendered headless). */
 final class Plots {
+
+  /**
+   * A base-10 log axis whose tick labels show the values themselves (5.01E-1), not the fractional
+   * powers JFreeChart prints by default (10^-0.30), which are unreadable over short spans.
+   *
+   * @param label the axis label
+   * @return the axis
+   */
+  static LogAxis logAxis(String label) {
+    LogAxis axis = new LogAxis(label);
+    axis.setNumberFormatOverride(new DecimalFormat("0.##E0"));
+    return axis;
+  }
+
   static final int WIDTH = 900;
   static final int HEIGHT = 600;
 

@@ -12,6 +12,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import org.ntkengine.NtkException;
 
 /**
@@ -19,6 +21,8 @@ import org.ntkengine.NtkException;
  * half-written file and a failure leaves the old file (or none) behind.
  */
 public final class AtomicFiles {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private AtomicFiles() {}
 
   /**
@@ -36,8 +40,13 @@ public final class AtomicFiles {
       if (dir != null) {
         Files.createDirectories(dir);
       }
-      tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-      try (OutputStream out = Files.newOutputStream(tmp)) {
+      // Not Files.createTempFile: its files are private (0600) whatever the umask, and the rename
+      // would keep that mode; a new file created here gets the permissions a user expects.
+      tmp =
+          target.resolveSibling(
+              "." + target.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+      try (OutputStream out =
+          Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         content.writeTo(out);
       }
       try {
