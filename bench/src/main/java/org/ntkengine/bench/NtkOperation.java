@@ -1,12 +1,13 @@
 package org.ntkengine.bench;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.ntkengine.ntk.NtkMethod;
 
 /**
- * {@link NtkStructuredBenchmark} or {@link NtkExplicitBenchmark} as a {@link BenchOperation}:
- * {@code ntk-structured} and {@code ntk-explicit}, on the same grid so that their rows pair up.
+ * {@link NtkBenchmark} with one method fixed, as a {@link BenchOperation}: {@code ntk-structured}
+ * and {@code ntk-explicit}, on the same grid so that their rows pair up.
  */
 public final class NtkOperation implements BenchOperation {
   private final NtkMethod method;
@@ -27,9 +28,7 @@ public final class NtkOperation implements BenchOperation {
 
   @Override
   public Class<?> benchmarkClass() {
-    return method == NtkMethod.STRUCTURED
-        ? NtkStructuredBenchmark.class
-        : NtkExplicitBenchmark.class;
+    return NtkBenchmark.class;
   }
 
   /**
@@ -41,9 +40,10 @@ public final class NtkOperation implements BenchOperation {
    */
   @Override
   public Map<String, List<String>> grid(boolean quick) {
+    List<String> m = List.of(method.name().toLowerCase(Locale.ROOT));
     return quick
-        ? Map.of("width", List.of("512"), "samples", List.of("31"))
-        : Map.of("width", List.of("512", "1024"), "samples", List.of("63"));
+        ? Map.of("method", m, "width", List.of("512"), "samples", List.of("31"))
+        : Map.of("method", m, "width", List.of("512", "1024"), "samples", List.of("63"));
   }
 
   @Override

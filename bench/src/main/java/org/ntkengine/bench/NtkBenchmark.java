@@ -1,5 +1,6 @@
 package org.ntkengine.bench;
 
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.ntkengine.ntk.NtkMethod;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,10 +18,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The explicit empirical NTK Θ(X, X) = J·Jᵀ of the benchmark network ({@link BenchModels}), built
- * from Jacobian tiles and contracted tile by tile. Flops: {@link BenchModels#explicitFlops}, the
- * forward and backward passes plus the Jacobian and 2·n²·P for P trainable parameters; the same
- * kernel as {@link NtkStructuredBenchmark}, which does n²·(fan_in + fan_out) per layer instead.
+ * The empirical NTK Θ(X, X) of the benchmark network ({@link BenchModels}) by either method:
+ * structured, Σ_W s_W²·(Δ_WΔ_Wᵀ) ⊙ (A_WA_Wᵀ) + Σ_b σ_b²·Δ_bΔ_bᵀ with the factors included (flops:
+ * {@link BenchModels#structuredFlops}, the passes plus n²·(fan_in + fan_out) per layer), or
+ * explicit, Jacobian tiles contracted tile by tile (flops: {@link BenchModels#explicitFlops}, the
+ * passes plus the Jacobian and 2·n²·P for P trainable parameters). Both compute the same kernel.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -36,7 +38,11 @@ import org.openjdk.jmh.annotations.Warmup;
       "-Xmx8g",
       "-Djava.util.logging.config.class=org.ntkengine.bench.ForkLogging"
     })
-public class NtkExplicitBenchmark {
+public class NtkBenchmark {
+
+  /** structured or explicit. */
+  @Param({"structured", "explicit"})
+  public String method;
 
   /** Backend name. */
   @Param({"reference", "simd"})
@@ -60,9 +66,10 @@ public class NtkExplicitBenchmark {
   /** Builds the seeded network and inputs and checks Θ once against the float64 reference. */
   @Setup(Level.Trial)
   public void setUp() {
-    problem = new NtkProblem(backend, precision, width, samples, NtkMethod.EXPLICIT);
+    NtkMethod m = NtkMethod.valueOf(method.toUpperCase(Locale.ROOT));
+    problem = new NtkProblem(backend, precision, width, samples, m);
     hostTheta = new double[samples * samples];
-    problem.check("explicit NTK");
+    problem.check(method + " NTK");
   }
 
   /**
@@ -72,7 +79,7 @@ public class NtkExplicitBenchmark {
    * @return an element of Θ
    */
   @Benchmark
-  public double explicitNtk() {
+  public double kernel() {
     return problem.kernel();
   }
 
