@@ -248,6 +248,12 @@ final class AnalyzeCommand implements Callable<Integer> {
     Map<String, Object> dataInfo = new LinkedHashMap<>();
     dataInfo.put("train", train.name());
     dataInfo.put("test", test.name());
+    dataInfo.put(
+        "test_source",
+        testData != null
+            ? "--test"
+            : "a fresh draw of the same source (data seed + 1), disjoint from the training set"
+                + " for synthetic data and the separate test split for Fashion-MNIST");
     dataInfo.put("n_train", train.size());
     dataInfo.put("n_test", test.size());
     dataInfo.put("input_dim", train.inputDim());
@@ -292,11 +298,12 @@ final class AnalyzeCommand implements Callable<Integer> {
       if (!quiet) {
         err.printf(
             Locale.ROOT,
-            "ntk analyze: %s (%d) against %s (%d), %s on %s, σ_f = %.4g (%s)%n",
+            "ntk analyze: %s (%d) against %s (%d%s), %s on %s, σ_f = %.4g (%s)%n",
             train.name(),
             train.size(),
             test.name(),
             test.size(),
+            test.name().equals(train.name()) ? ", a fresh draw" : "",
             shortSpec(spec),
             be.name(),
             spec.fourierSigma(),

@@ -254,7 +254,7 @@ final class KernelCommand implements Callable<Integer> {
       report.put("data", first.name());
       report.put("data2", second == null ? null : second.name());
       report.put("model", spec.toString());
-      report.put("monteCarloSamples", monteCarlo);
+      report.put("monte_carlo_samples", monteCarlo);
       Json.write(json, report);
     }
     return 0;

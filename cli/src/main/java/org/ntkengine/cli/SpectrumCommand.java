@@ -273,7 +273,7 @@ final class SpectrumCommand implements Callable<Integer> {
     r.put("converged", result.converged());
     r.put("seconds", best);
     r.put("tolerance", result.tolerance());
-    r.put("lambdaMax", result.lambdaMax());
+    r.put("lambda_max", result.lambdaMax());
     return r;
   }
 
