@@ -204,6 +204,15 @@ final class AnalyzeCommand implements Callable<Integer> {
     long started = System.nanoTime();
     Dataset train = load(data, dataSeed);
     Dataset test = testSet(train);
+    if (top < 1 || top > train.size()) {
+      throw NtkException.usage(
+          "--top "
+              + top
+              + " asks for more eigenvalues than the "
+              + train.size()
+              + " training points have: choose between 1 and "
+              + train.size());
+    }
     if (train.outputs() < 1) {
       throw NtkException.badInput(
           "--data " + data + " has no targets: analyze trains on labels or regression targets");
@@ -325,6 +334,10 @@ final class AnalyzeCommand implements Callable<Integer> {
             @Override
             public void checkpoint(int step, Map<String, Object> entry) {
               if (pb != null) {
+                if (step == 0) {
+                  // Training starts now: the time estimate must not count the kernel stages.
+                  pb.reset();
+                }
                 pb.stepTo(step);
                 pb.setExtraMessage(
                     entry.get("train_loss") == null

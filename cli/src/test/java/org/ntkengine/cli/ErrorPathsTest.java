@@ -121,6 +121,10 @@ class ErrorPathsTest {
             List.of("spectrum", "--data", "synthetic:hf1d:6", w, "8", "--top", "7"),
             2,
             "between 1 and 6"),
+        Arguments.of(
+            List.of("analyze", "--data", "synthetic:hf1d:6", w, "8", "--top", "7"),
+            2,
+            "between 1 and 6"),
         Arguments.of(List.of(k, "--data", "synthetic:hf1d:0"), 2, "not a sample count"),
         Arguments.of(List.of(k, "--data", "synthetic:hf1d:5", w, "0"), 2, "at least 1, got 0"),
         Arguments.of(List.of(k, "--data", "synthetic:hf1d:5", "--depth", "-2"), 2, "got -2"),
