@@ -43,7 +43,8 @@ final class KernelCommand implements Callable<Integer> {
       names = "--method",
       defaultValue = "structured",
       description =
-          "structured (per-weight factors) or explicit (Jacobian tiles) (default: ${DEFAULT-VALUE}).")
+          "structured (per-weight factors) or explicit (Jacobian tiles)"
+              + " (default: ${DEFAULT-VALUE}).")
   String method;
 
   @Option(
