@@ -296,11 +296,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             "ntk-analyze-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     ProgressBar bar = null;
-    try (Backend be = Backends.open(backend)) {
-      if (!be.precisions().contains(prec)) {
-        throw NtkException.usage(
-            "backend " + be.name() + " does not support " + prec + "; use " + be.precisions());
-      }
+    try (Backend be = Backends.open(backend, prec)) {
       modelInfo.put("backend", be.name());
       modelInfo.put("precision", prec.name().toLowerCase(Locale.ROOT));
       PrintStream err = System.err;

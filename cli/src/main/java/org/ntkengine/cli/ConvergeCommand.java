@@ -103,16 +103,7 @@ final class ConvergeCommand implements Callable<Integer> {
     PrintWriter err = command.commandLine().getErr();
     PrintWriter outw = command.commandLine().getOut();
     ConvergenceExperiment.Result r;
-    try (Backend be = Backends.open(backend)) {
-      if (!be.precisions().contains(prec)) {
-        throw NtkException.usage(
-            "backend "
-                + be.name()
-                + " does not support "
-                + prec
-                + "; it supports "
-                + be.precisions());
-      }
+    try (Backend be = Backends.open(backend, prec)) {
       int total = widths.length * seeds;
       ConvergenceExperiment experiment = new ConvergenceExperiment(spec, x, n, d);
       r =

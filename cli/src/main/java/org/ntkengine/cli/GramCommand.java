@@ -78,16 +78,7 @@ final class GramCommand implements Callable<Integer> {
         (long) (rows + cols) * inner * prec.bytes() + (long) rows * cols * (prec.bytes() + 8),
         "the Gram product " + rows + "x" + cols + " over " + inner + " columns");
 
-    try (Backend be = Backends.open(backend)) {
-      if (!be.precisions().contains(prec)) {
-        throw NtkException.usage(
-            "backend "
-                + be.name()
-                + " does not support "
-                + prec
-                + "; it supports "
-                + be.precisions());
-      }
+    try (Backend be = Backends.open(backend, prec)) {
       double best = Double.POSITIVE_INFINITY;
       double[] result = new double[rows * cols];
       try (Matrix ma = be.allocate(rows, inner, prec);

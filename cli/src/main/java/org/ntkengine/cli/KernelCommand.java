@@ -167,16 +167,7 @@ final class KernelCommand implements Callable<Integer> {
     long cells = (long) n1 * n2 * (perOutput ? (long) k * k : 1);
     MemoryBudget.require(cells * 8, "the kernel's host copy for writing (" + cells + " values)");
 
-    try (Backend be = Backends.open(backend)) {
-      if (!be.precisions().contains(prec)) {
-        throw NtkException.usage(
-            "backend "
-                + be.name()
-                + " does not support "
-                + prec
-                + "; it supports "
-                + be.precisions());
-      }
+    try (Backend be = Backends.open(backend, prec)) {
       double[] result = new double[Math.toIntExact(cells)];
       double[] stderr = null;
       long t0 = System.nanoTime();

@@ -171,16 +171,7 @@ final class SpectrumCommand implements Callable<Integer> {
         Options.defaults().withTol(tol).withBasisSize(basis).withSeed(seed).withVerify(!noVerify);
     LanczosSolver solver = new LanczosSolver(options);
     Map<String, Object> report = new LinkedHashMap<>();
-    try (Backend be = Backends.open(backend)) {
-      if (!be.precisions().contains(prec)) {
-        throw NtkException.usage(
-            "backend "
-                + be.name()
-                + " does not support "
-                + prec
-                + "; it supports "
-                + be.precisions());
-      }
+    try (Backend be = Backends.open(backend, prec)) {
       try (Network net =
               fromData ? Network.initialize(be, prec, model.spec(dataset, 1), model.seed()) : null;
           Matrix x = fromData ? dataset.inputs(be, prec) : null;

@@ -100,6 +100,29 @@ public final class Backends {
         "unknown backend '" + wanted + "': use auto or one of the names below. " + summary(all));
   }
 
+  /**
+   * Opens a backend as {@link #open(String)} does and checks that it accepts a precision.
+   *
+   * @param name a backend name or {@code auto}
+   * @param precision the precision the caller will allocate in
+   * @return the backend; the caller closes it
+   * @throws NtkException (usage) naming the precisions the backend supports, after closing it
+   */
+  public static Backend open(String name, Precision precision) {
+    Backend backend = open(name);
+    if (!backend.precisions().contains(precision)) {
+      backend.close();
+      throw NtkException.usage(
+          "backend "
+              + backend.name()
+              + " does not support "
+              + precision
+              + "; it supports "
+              + backend.precisions());
+    }
+    return backend;
+  }
+
   private static String summary(List<BackendProvider> all) {
     StringBuilder sb = new StringBuilder("Backends:");
     for (BackendProvider p : all) {
