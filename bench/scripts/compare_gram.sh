@@ -61,7 +61,7 @@ bench_jar="$(ls "$root"/bench/target/ntk-bench-*.jar | head -1)"
 java_bin="java"
 [ -n "${JAVA_HOME:-}" ] && java_bin="$JAVA_HOME/bin/java"
 timing() {
-  "$java_bin" --add-modules=jdk.incubator.vector -XX:+UseParallelGC ${NTK_JAVA_OPTS:--Xmx12g} \
+  "$java_bin" --add-modules=jdk.incubator.vector -XX:+UseG1GC ${NTK_JAVA_OPTS:--Xmx12g} \
     -cp "$bench_jar:$root/cli/target/lib/*" org.ntkengine.bench.ProductTiming "$@" "$backend" \
     2>/dev/null
 }

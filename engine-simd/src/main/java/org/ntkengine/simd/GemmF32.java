@@ -51,6 +51,15 @@ final class GemmF32 {
   private static final ThreadLocal<float[]> TILE =
       ThreadLocal.withInitial(() -> new float[MR * NS]);
 
+  static {
+    // The buffer sizes rely on these: a sweep holds whole tiles, a row block whole strips, and a
+    // depth block padded to even still fits the A buffer.
+    if (NS % NR != 0 || MC % MR != 0 || KC % 2 != 0) {
+      throw new IllegalStateException(
+          "GemmF32 blocking: NS=" + NS + " NR=" + NR + " MC=" + MC + " MR=" + MR + " KC=" + KC);
+    }
+  }
+
   private GemmF32() {}
 
   /**
@@ -104,7 +113,8 @@ final class GemmF32 {
       for (int pc = 0; pc < k; pc += KC) {
         final int pcf = pc;
         final int kc = Math.min(KC, k - pc);
-        // The kernel takes two depth steps at a time: an odd block gets one zero step.
+        // The kernel takes two depth steps at a time: an odd block gets one zero step (which
+        // turns an accumulated -0.0 into +0.0, nothing else).
         final int kp = roundUp(kc, 2);
         final float betaStep = pc == 0 ? beta : 1f;
 
@@ -223,11 +233,10 @@ final class GemmF32 {
       float alpha,
       float beta,
       boolean lowerOnly) {
-    // Sweeps of NS columns: the KC×NS part of the B panel stays in L2 while each MR×KC strip of A
-    // (in L1) runs along it, the tiles collecting in the sweep buffer; C is then merged row-wise,
-    // in
-    // the order the hardware prefetcher follows. B-strip-outer order (B in L1, A from L2) spent a
-    // third of its time on C misses.
+    // Sweeps of NS columns: the KC×NS part of the B panel stays in L2 while each MR×KC strip
+    // of A (in L1) runs along it, the tiles collecting in the sweep buffer; C is then merged
+    // row-wise, in the order the hardware prefetcher follows. B-strip-outer order (B in L1, A
+    // from L2) spent a third of its time on C misses.
     float[] t = TILE.get();
     for (int js = 0; js < nc; js += NS) {
       int jsEnd = Math.min(nc, js + NS);
@@ -394,7 +403,7 @@ final class GemmF32 {
    * NS), β = 0 leaving C unread. The kernel leaves a whole sweep of tiles in t and this merges it
    * row by row, so C is read and written in runs of up to NS elements rather than two vectors in
    * each of MR rows. It is the only access to C, and C's cache misses make it the largest cost
-   * outside the kernel: about a tenth of the time of a 2048³ FP64 product on one thread.
+   * outside the kernel: 9% of the samples in a profile of a 4096³ product on two threads.
    */
   private static void merge(
       float[] t, float[] c, int ci, int ldc, int h, int w, float alpha, float beta) {

@@ -52,6 +52,15 @@ final class GemmF64 {
   private static final ThreadLocal<double[]> TILE =
       ThreadLocal.withInitial(() -> new double[MR * NS]);
 
+  static {
+    // The buffer sizes rely on these: a sweep holds whole tiles, a row block whole strips, and a
+    // depth block padded to even still fits the A buffer.
+    if (NS % NR != 0 || MC % MR != 0 || KC % 2 != 0) {
+      throw new IllegalStateException(
+          "GemmF64 blocking: NS=" + NS + " NR=" + NR + " MC=" + MC + " MR=" + MR + " KC=" + KC);
+    }
+  }
+
   private GemmF64() {}
 
   /**
@@ -105,7 +114,8 @@ final class GemmF64 {
       for (int pc = 0; pc < k; pc += KC) {
         final int pcf = pc;
         final int kc = Math.min(KC, k - pc);
-        // The kernel takes two depth steps at a time: an odd block gets one zero step.
+        // The kernel takes two depth steps at a time: an odd block gets one zero step (which
+        // turns an accumulated -0.0 into +0.0, nothing else).
         final int kp = roundUp(kc, 2);
         final double betaStep = pc == 0 ? beta : 1.0;
 
@@ -224,11 +234,10 @@ final class GemmF64 {
       double alpha,
       double beta,
       boolean lowerOnly) {
-    // Sweeps of NS columns: the KC×NS part of the B panel stays in L2 while each MR×KC strip of A
-    // (in L1) runs along it, the tiles collecting in the sweep buffer; C is then merged row-wise,
-    // in
-    // the order the hardware prefetcher follows. B-strip-outer order (B in L1, A from L2) spent a
-    // third of its time on C misses.
+    // Sweeps of NS columns: the KC×NS part of the B panel stays in L2 while each MR×KC strip
+    // of A (in L1) runs along it, the tiles collecting in the sweep buffer; C is then merged
+    // row-wise, in the order the hardware prefetcher follows. B-strip-outer order (B in L1, A
+    // from L2) spent a third of its time on C misses.
     double[] t = TILE.get();
     for (int js = 0; js < nc; js += NS) {
       int jsEnd = Math.min(nc, js + NS);

@@ -60,30 +60,37 @@ public abstract class GemmContract extends BackendContract {
       value = Precision.class,
       names = {"FP32", "FP64"})
   void productOverSeveralDepthBlocksMatchesOracle(Precision p) {
-    // Large enough to cross every blocking boundary of a packed kernel: more rows than one row
-    // block, columns that end inside a register tile, a depth of several blocks ending in an odd
-    // remainder. Both β = 0 over a NaN-filled C and β ≠ 0.
+    // Large enough to cross the blocking boundaries of a packed kernel: more rows than one row
+    // block, more columns than one sweep of a column panel (512 floats, 256 doubles), both ending
+    // inside a register tile, and a depth of several blocks ending in an odd remainder; both
+    // packing paths (untransposed and transposed operands), β = 0 over a NaN-filled C and β ≠ 0.
     int m = 203;
-    int n = 77;
+    int n = 601;
     int k = 1037;
-    double[] a = roundedTo(p, random(71, m * k));
-    double[] b = roundedTo(p, random(72, k * n));
-    double[] c0 = roundedTo(p, random(73, m * n));
-    double[] ab = Oracle.product(a, m, k, false, b, k, n, false);
-    for (double beta : new double[] {0.0, -1.5}) {
-      double[] expected = new double[ab.length];
-      for (int i = 0; i < ab.length; i++) {
-        expected[i] = 0.75 * ab[i] + beta * c0[i];
-      }
-      try (Matrix ma = upload(a, m, k, p);
-          Matrix mb = upload(b, k, n, p);
-          Matrix mc = upload(c0, m, n, p)) {
-        if (beta == 0.0) {
-          backend.fill(mc, Double.NaN);
+    for (Transpose t : Transpose.values()) {
+      boolean tr = t == Transpose.YES;
+      double[] a = roundedTo(p, random(71, m * k));
+      double[] b = roundedTo(p, random(72, k * n));
+      double[] c0 = roundedTo(p, random(73, m * n));
+      double[] ab = Oracle.product(a, tr ? k : m, tr ? m : k, tr, b, tr ? n : k, tr ? k : n, tr);
+      for (double beta : new double[] {0.0, -1.5}) {
+        double[] expected = new double[ab.length];
+        for (int i = 0; i < ab.length; i++) {
+          expected[i] = 0.75 * ab[i] + beta * c0[i];
         }
-        backend.gemm(Transpose.NO, Transpose.NO, 0.75, ma, mb, beta, mc);
-        assertArrayEquals(
-            expected, download(mc), tolerance(p, k) * 4, () -> "gemm 203x77x1037 β=" + beta);
+        try (Matrix ma = upload(a, tr ? k : m, tr ? m : k, p);
+            Matrix mb = upload(b, tr ? n : k, tr ? k : n, p);
+            Matrix mc = upload(c0, m, n, p)) {
+          if (beta == 0.0) {
+            backend.fill(mc, Double.NaN);
+          }
+          backend.gemm(t, t, 0.75, ma, mb, beta, mc);
+          assertArrayEquals(
+              expected,
+              download(mc),
+              tolerance(p, k) * 4,
+              () -> "gemm " + t + "," + t + " 203x601x1037 β=" + beta);
+        }
       }
     }
   }
