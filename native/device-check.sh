@@ -17,7 +17,7 @@ cp="$pack/test-classes$(printf ':%s' "$pack"/lib/*.jar)"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 jvm=(-Djava.io.tmpdir="$tmp" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED
-  -XX:+UseG1GC)
+  -XX:+UseParallelGC)
 
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total \
   --format=csv,noheader
