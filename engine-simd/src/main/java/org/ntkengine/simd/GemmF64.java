@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Accumulation is in FP64 with FMA.
  *
  * <p>Every C element is summed over p in the same order (KC blocks in sequence, p ascending within
- * a block) whichever thread computes its MC×NC tile, so the bits do not depend on the thread count.
+ * a block) whichever task computes it and however the rows are split into tasks, so the bits do not
+ * depend on the thread count.
  */
 final class GemmF64 {
   private static final VectorSpecies<Double> S = VectorShapes.DOUBLES;
@@ -106,7 +107,12 @@ final class GemmF64 {
       int k,
       boolean lowerOnly) {
     double[] bPack = new double[roundUp(Math.min(KC, k), 2) * roundUp(Math.min(NC, n), NR)];
-    int blocks = (m + MC - 1) / MC;
+    // Row blocks of whole MR strips, at most MC rows each, as many as a multiple of the thread
+    // count and as equal as the strips allow, so that no thread waits long at the end of a depth
+    // block. Which task computes a row does not change its bits (see the class comment).
+    int rowStrips = (m + MR - 1) / MR;
+    int fewest = (rowStrips + MC / MR - 1) / (MC / MR);
+    int blocks = Math.min(rowStrips, roundUp(fewest, workers.threads()));
     for (int jc = 0; jc < n; jc += NC) {
       final int jcf = jc;
       final int nc = Math.min(NC, n - jc);
@@ -128,12 +134,13 @@ final class GemmF64 {
               }
             });
 
-        // ---- one task per MC-row block of C, heaviest (lowest) blocks first for the triangle
+        // ---- one task per row block of C, heaviest (lowest) blocks first for the triangle
         workers.run(
             blocks,
             t -> {
-              int ic = (blocks - 1 - t) * MC;
-              int mc = Math.min(MC, m - ic);
+              int block = blocks - 1 - t;
+              int ic = (int) ((long) block * rowStrips / blocks) * MR;
+              int mc = Math.min(m, (int) ((long) (block + 1) * rowStrips / blocks) * MR) - ic;
               if (lowerOnly && ic + mc - 1 < jcf) {
                 return;
               }
