@@ -43,9 +43,6 @@ public final class SimdBackend implements Backend {
   /** Below this many multiply-adds a product runs on the calling thread alone. */
   private static final long PARALLEL_WORK = 1L << 18;
 
-  /** Outputs per task of a matrix-vector product: a multiple of every lane count. */
-  private static final int GEMV_CHUNK = 256;
-
   private final Workers workers;
   private final Workers single = new Workers(1);
 
@@ -333,105 +330,42 @@ public final class SimdBackend implements Backend {
       HostMatrix y,
       int m,
       int k) {
-    int lda = a.cols();
-    // Each chunk of outputs is summed by one task in a fixed order, so the bits do not depend on
-    // how many threads share the chunks; the product is memory-bound, so both cores stream A.
-    int chunks = (m + GEMV_CHUNK - 1) / GEMV_CHUNK;
     Workers w = (long) m * k < PARALLEL_WORK ? single : workers;
+    int lda = a.cols();
     if (y.floats() != null) {
-      float[] av = a.floats();
-      float[] xv = x.floats();
-      float[] yv = y.floats();
-      float[] sums = new float[m];
-      w.run(
-          chunks,
-          c -> {
-            int lo = c * GEMV_CHUNK;
-            int hi = Math.min(m, lo + GEMV_CHUNK);
-            if (!transA) {
-              for (int i = lo; i < hi; i++) {
-                sums[i] = dotF(av, a.offset() + i * lda, xv, x.offset(), k);
-              }
-            } else {
-              for (int p = 0; p < k; p++) {
-                axpyF(xv[x.offset() + p], av, a.offset() + p * lda + lo, sums, lo, hi - lo);
-              }
-            }
-          });
-      float al = (float) alpha;
-      float be = (float) beta;
-      for (int i = 0; i < m; i++) {
-        int idx = y.offset() + i;
-        float v = al * sums[i];
-        yv[idx] = be == 0f ? v : v + be * yv[idx];
-      }
+      GemvF32.multiply(
+          w,
+          transA,
+          (float) alpha,
+          a.floats(),
+          a.offset(),
+          lda,
+          x.floats(),
+          x.offset(),
+          (float) beta,
+          y.floats(),
+          y.offset(),
+          m,
+          k);
     } else {
-      double[] av = a.doubles();
-      double[] xv = x.doubles();
-      double[] yv = y.doubles();
-      double[] sums = new double[m];
-      w.run(
-          chunks,
-          c -> {
-            int lo = c * GEMV_CHUNK;
-            int hi = Math.min(m, lo + GEMV_CHUNK);
-            if (!transA) {
-              for (int i = lo; i < hi; i++) {
-                sums[i] = dotD(av, a.offset() + i * lda, xv, x.offset(), k);
-              }
-            } else {
-              for (int p = 0; p < k; p++) {
-                axpyD(xv[x.offset() + p], av, a.offset() + p * lda + lo, sums, lo, hi - lo);
-              }
-            }
-          });
-      for (int i = 0; i < m; i++) {
-        int idx = y.offset() + i;
-        double v = alpha * sums[i];
-        yv[idx] = beta == 0.0 ? v : v + beta * yv[idx];
-      }
+      GemvF64.multiply(
+          w,
+          transA,
+          alpha,
+          a.doubles(),
+          a.offset(),
+          lda,
+          x.doubles(),
+          x.offset(),
+          beta,
+          y.doubles(),
+          y.offset(),
+          m,
+          k);
     }
   }
 
-  /** Σ x·y in FP32 with FMA, lanes summed in index order. */
-  private static float dotF(float[] x, int xo, float[] y, int yo, int n) {
-    // Four independent accumulators: one FMA chain would wait on its own latency every step.
-    FloatVector acc0 = FloatVector.zero(FS);
-    FloatVector acc1 = FloatVector.zero(FS);
-    FloatVector acc2 = FloatVector.zero(FS);
-    FloatVector acc3 = FloatVector.zero(FS);
-    int bound4 = n - n % (4 * FL);
-    int k = 0;
-    for (; k < bound4; k += 4 * FL) {
-      acc0 = FloatVector.fromArray(FS, x, xo + k).fma(FloatVector.fromArray(FS, y, yo + k), acc0);
-      acc1 =
-          FloatVector.fromArray(FS, x, xo + k + FL)
-              .fma(FloatVector.fromArray(FS, y, yo + k + FL), acc1);
-      acc2 =
-          FloatVector.fromArray(FS, x, xo + k + 2 * FL)
-              .fma(FloatVector.fromArray(FS, y, yo + k + 2 * FL), acc2);
-      acc3 =
-          FloatVector.fromArray(FS, x, xo + k + 3 * FL)
-              .fma(FloatVector.fromArray(FS, y, yo + k + 3 * FL), acc3);
-    }
-    int bound = FS.loopBound(n);
-    for (; k < bound; k += FL) {
-      acc0 = FloatVector.fromArray(FS, x, xo + k).fma(FloatVector.fromArray(FS, y, yo + k), acc0);
-    }
-    float[] lanes = new float[FL];
-    acc0.add(acc1).add(acc2.add(acc3)).intoArray(lanes, 0);
-    float sum = 0f;
-    for (float v : lanes) {
-      sum += v;
-    }
-
-    // scalar tail
-    for (; k < n; k++) {
-      sum = Math.fma(x[xo + k], y[yo + k], sum);
-    }
-    return sum;
-  }
-
+  /** Σ x·y in FP64 with FMA, lanes summed in index order. */
   private static double dotD(double[] x, int xo, double[] y, int yo, int n) {
     // Four independent accumulators: one FMA chain would wait on its own latency every step.
     DoubleVector acc0 = DoubleVector.zero(DS);

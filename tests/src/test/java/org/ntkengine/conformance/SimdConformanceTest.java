@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -284,6 +285,61 @@ class SimdConformanceTest {
             run(two, p, wide, wide, in, shapes, op),
             BackendContract.tolerance(p, 3),
             "symmetric gram " + wide + " over 3");
+      }
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+        value = Precision.class,
+        names = {"FP32", "FP64"})
+    void matrixVectorProductsOverManyChunksGiveTheSameBitsOnOneAndTwoThreads(Precision p) {
+      // The four ways a product can have one output row or column, each on its own vector path:
+      // many row chunks ending in a partial group of four rows, and a depth split into the
+      // largest number of partial sums, ending inside a group of four and inside a vector.
+      int m = 1031;
+      int k = 9001;
+      double[] a = BackendContract.random(91, m * k);
+      double[] at = new double[k * m];
+      for (int i = 0; i < m; i++) {
+        for (int q = 0; q < k; q++) {
+          at[q * m + i] = a[i * k + q];
+        }
+      }
+      double[] x = BackendContract.random(92, k);
+      List<String> names = List.of("A·x", "Aᵀ·x, A stored transposed", "xᵀ·B", "xᵀ·Bᵀ");
+      List<double[][]> inputs =
+          List.of(
+              new double[][] {a, x},
+              new double[][] {at, x},
+              new double[][] {x, at},
+              new double[][] {x, a});
+      List<int[][]> shapes =
+          List.of(
+              new int[][] {{m, k}, {k, 1}},
+              new int[][] {{k, m}, {k, 1}},
+              new int[][] {{1, k}, {k, m}},
+              new int[][] {{1, k}, {m, k}});
+      List<BiConsumer<Backend, Matrix[]>> ops =
+          List.of(
+              (be, ms) -> be.gemm(Transpose.NO, Transpose.NO, 0.5, ms[0], ms[1], 0.0, ms[2]),
+              (be, ms) -> be.gemm(Transpose.YES, Transpose.NO, 0.5, ms[0], ms[1], 0.0, ms[2]),
+              (be, ms) -> be.gemm(Transpose.NO, Transpose.NO, 0.5, ms[0], ms[1], 0.0, ms[2]),
+              (be, ms) -> be.gemm(Transpose.NO, Transpose.YES, 0.5, ms[0], ms[1], 0.0, ms[2]));
+      try (Backend one = openSimd(1);
+          Backend two = openSimd(2)) {
+        for (int c = 0; c < ops.size(); c++) {
+          int rows = c < 2 ? m : 1;
+          int cols = c < 2 ? 1 : m;
+          double[][] in = inputs.get(c);
+          double[] want = run(reference, p, rows, cols, in, shapes.get(c), ops.get(c));
+          double[] first = run(one, p, rows, cols, in, shapes.get(c), ops.get(c));
+          assertArrayEquals(want, first, BackendContract.tolerance(p, k), names.get(c));
+          assertArrayEquals(
+              first,
+              run(two, p, rows, cols, in, shapes.get(c), ops.get(c)),
+              0.0,
+              names.get(c) + ": 1 vs 2 threads");
+        }
       }
     }
 

@@ -1,0 +1,216 @@
+package org.ntkengine.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * FP32 matrix-vector products y = α·A·x + β·y and y = α·Aᵀ·x + β·y on row-major arrays, where
+ * packing would cost as much as the product itself. Both are memory-bound: A is read once, in
+ * order, four rows at a time, so that each core keeps four streams of A in flight and x (or the
+ * partial y) is read once per four rows. Lanczos on a dense Θ spends nearly all its time here.
+ *
+ * <p>The work is cut by the shape alone (row chunks of y, depth chunks of A with their partial sums
+ * added in chunk order), never by the thread count, so the bits do not depend on it. Lanes are
+ * summed in index order through an array: a lane reduction may be ordered differently by the
+ * interpreter and by compiled code. GemvF64 is the same code in the other precision: the Vector API
+ * has no precision-generic form that C2 compiles as tightly.
+ */
+final class GemvF32 {
+  private static final VectorSpecies<Float> S = VectorShapes.FLOATS;
+  private static final int L = S.length();
+
+  /** Outputs of A·x per task. */
+  static final int ROWS = 256;
+
+  /** Rows of A per task of Aᵀ·x at least; each task adds into its own partial y. */
+  static final int DEPTH = 256;
+
+  /** Partial y vectors of Aᵀ·x at most, which bounds its scratch at 32·m values. */
+  static final int MAX_PARTIALS = 32;
+
+  private GemvF32() {}
+
+  /**
+   * y = α·op(A)·x + β·y for x of k and y of m contiguous values, β = 0 leaving y unread; A is m×k,
+   * or k×m when transposed, with row length lda.
+   */
+  static void multiply(
+      Workers workers,
+      boolean transA,
+      float alpha,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] x,
+      int xOff,
+      float beta,
+      float[] y,
+      int yOff,
+      int m,
+      int k) {
+    float[] sums =
+        transA
+            ? transposedSums(workers, a, aOff, lda, x, xOff, m, k)
+            : rowSums(workers, a, aOff, lda, x, xOff, m, k);
+    for (int i = 0; i < m; i++) {
+      float v = alpha * sums[i];
+      y[yOff + i] = beta == 0f ? v : v + beta * y[yOff + i];
+    }
+  }
+
+  /** A·x for A m×k: one task per ROWS outputs. */
+  private static float[] rowSums(
+      Workers workers, float[] a, int aOff, int lda, float[] x, int xOff, int m, int k) {
+    float[] sums = new float[m];
+    workers.run(
+        (m + ROWS - 1) / ROWS,
+        t -> {
+          int hi = Math.min(m, t * ROWS + ROWS);
+          int i = t * ROWS;
+          float[] lanes = new float[4 * L];
+          for (; i + 4 <= hi; i += 4) {
+            dot4(a, aOff + i * lda, lda, x, xOff, k, lanes, sums, i);
+          }
+          for (; i < hi; i++) {
+            sums[i] = dot1(a, aOff + i * lda, x, xOff, k, lanes);
+          }
+        });
+    return sums;
+  }
+
+  /** Aᵀ·x for A k×m: depth chunks of A, each adding into its own partial sums, added in order. */
+  private static float[] transposedSums(
+      Workers workers, float[] a, int aOff, int lda, float[] x, int xOff, int m, int k) {
+    int parts = Math.min(MAX_PARTIALS, (k + DEPTH - 1) / DEPTH);
+    int depth = (k + parts - 1) / parts;
+    int count = (k + depth - 1) / depth;
+    float[] partial = new float[count * m];
+    workers.run(
+        count,
+        t -> {
+          int p = t * depth;
+          int end = Math.min(k, p + depth);
+          int base = t * m;
+          for (; p + 4 <= end; p += 4) {
+            axpy4(a, aOff + p * lda, lda, x, xOff + p, partial, base, m);
+          }
+          for (; p < end; p++) {
+            axpy1(a, aOff + p * lda, x[xOff + p], partial, base, m);
+          }
+        });
+    float[] sums = new float[m];
+    for (int j = 0; j < m; j++) {
+      float s = partial[j];
+      for (int t = 1; t < count; t++) {
+        s += partial[t * m + j];
+      }
+      sums[j] = s;
+    }
+    return sums;
+  }
+
+  /** sums[i..i+3] = rows i..i+3 of A (from a[r0], row length lda) times x, lanes in order. */
+  private static void dot4(
+      float[] a, int r0, int lda, float[] x, int xo, int k, float[] lanes, float[] sums, int i) {
+    FloatVector s0 = FloatVector.zero(S);
+    FloatVector s1 = FloatVector.zero(S);
+    FloatVector s2 = FloatVector.zero(S);
+    FloatVector s3 = FloatVector.zero(S);
+    int r1 = r0 + lda;
+    int r2 = r1 + lda;
+    int r3 = r2 + lda;
+    int bound = S.loopBound(k);
+    int p = 0;
+    for (; p < bound; p += L) {
+      FloatVector xv = FloatVector.fromArray(S, x, xo + p);
+      s0 = FloatVector.fromArray(S, a, r0 + p).fma(xv, s0);
+      s1 = FloatVector.fromArray(S, a, r1 + p).fma(xv, s1);
+      s2 = FloatVector.fromArray(S, a, r2 + p).fma(xv, s2);
+      s3 = FloatVector.fromArray(S, a, r3 + p).fma(xv, s3);
+    }
+    s0.intoArray(lanes, 0);
+    s1.intoArray(lanes, L);
+    s2.intoArray(lanes, 2 * L);
+    s3.intoArray(lanes, 3 * L);
+    for (int r = 0; r < 4; r++) {
+      float s = 0f;
+      for (int l = 0; l < L; l++) {
+        s += lanes[r * L + l];
+      }
+      for (int q = bound; q < k; q++) {
+        s = Math.fma(a[r0 + r * lda + q], x[xo + q], s);
+      }
+      sums[i + r] = s;
+    }
+  }
+
+  /** One row of A (from a[r0]) times x, summed like one row of {@link #dot4}. */
+  private static float dot1(float[] a, int r0, float[] x, int xo, int k, float[] lanes) {
+    FloatVector s0 = FloatVector.zero(S);
+    int bound = S.loopBound(k);
+    int p = 0;
+    for (; p < bound; p += L) {
+      s0 = FloatVector.fromArray(S, a, r0 + p).fma(FloatVector.fromArray(S, x, xo + p), s0);
+    }
+    s0.intoArray(lanes, 0);
+    float s = 0f;
+    for (int l = 0; l < L; l++) {
+      s += lanes[l];
+    }
+    for (; p < k; p++) {
+      s = Math.fma(a[r0 + p], x[xo + p], s);
+    }
+    return s;
+  }
+
+  /**
+   * y[yo..yo+m) += x0·A[r0] + x1·A[r0+lda] + x2·… + x3·…, added in that order, A rows of m values.
+   */
+  private static void axpy4(
+      float[] a, int r0, int lda, float[] x, int xo, float[] y, int yo, int m) {
+    float x0 = x[xo];
+    float x1 = x[xo + 1];
+    float x2 = x[xo + 2];
+    float x3 = x[xo + 3];
+    FloatVector v0 = FloatVector.broadcast(S, x0);
+    FloatVector v1 = FloatVector.broadcast(S, x1);
+    FloatVector v2 = FloatVector.broadcast(S, x2);
+    FloatVector v3 = FloatVector.broadcast(S, x3);
+    int r1 = r0 + lda;
+    int r2 = r1 + lda;
+    int r3 = r2 + lda;
+    int bound = S.loopBound(m);
+    int j = 0;
+    for (; j < bound; j += L) {
+      FloatVector acc = FloatVector.fromArray(S, y, yo + j);
+      acc = FloatVector.fromArray(S, a, r0 + j).fma(v0, acc);
+      acc = FloatVector.fromArray(S, a, r1 + j).fma(v1, acc);
+      acc = FloatVector.fromArray(S, a, r2 + j).fma(v2, acc);
+      acc = FloatVector.fromArray(S, a, r3 + j).fma(v3, acc);
+      acc.intoArray(y, yo + j);
+    }
+    for (; j < m; j++) {
+      float acc = y[yo + j];
+      acc = Math.fma(a[r0 + j], x0, acc);
+      acc = Math.fma(a[r1 + j], x1, acc);
+      acc = Math.fma(a[r2 + j], x2, acc);
+      acc = Math.fma(a[r3 + j], x3, acc);
+      y[yo + j] = acc;
+    }
+  }
+
+  /** y[yo..yo+m) += s·A[r0], A's row of m values. */
+  private static void axpy1(float[] a, int r0, float s, float[] y, int yo, int m) {
+    FloatVector sv = FloatVector.broadcast(S, s);
+    int bound = S.loopBound(m);
+    int j = 0;
+    for (; j < bound; j += L) {
+      FloatVector.fromArray(S, a, r0 + j)
+          .fma(sv, FloatVector.fromArray(S, y, yo + j))
+          .intoArray(y, yo + j);
+    }
+    for (; j < m; j++) {
+      y[yo + j] = Math.fma(a[r0 + j], s, y[yo + j]);
+    }
+  }
+}
