@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -398,13 +399,37 @@ final class AnalyzeCommand implements Callable<Integer> {
   }
 
   private ProgressBar progressBar(PrintStream err) {
-    return new ProgressBarBuilder()
-        .setTaskName("training")
-        .setInitialMax(steps)
-        .setStyle(ProgressBarStyle.ASCII)
-        .setConsumer(new ConsoleProgressBarConsumer(err))
-        .setUpdateIntervalMillis(500)
-        .build();
+    ProgressBarBuilder builder =
+        new ProgressBarBuilder()
+            .setTaskName("training")
+            .setInitialMax(steps)
+            .setStyle(ProgressBarStyle.ASCII);
+    if (interactive()) {
+      builder.setConsumer(new ConsoleProgressBarConsumer(err)).setUpdateIntervalMillis(500);
+    } else {
+      // A log file or a pipe gets a whole line every 15 s instead of a bar redrawn with carriage
+      // returns twice a second.
+      builder
+          .setConsumer(new DelegatingProgressBarConsumer(err::println, 100))
+          .setUpdateIntervalMillis(15_000);
+    }
+    return builder.build();
+  }
+
+  /**
+   * Whether the process talks to a terminal. Before JDK 22 a console exists only then; from JDK 22
+   * on one may exist regardless, and {@code Console.isTerminal()} says which.
+   */
+  private static boolean interactive() {
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true;
+    }
   }
 
   // ---- data

@@ -2,6 +2,7 @@ package org.ntkengine.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,6 +74,9 @@ class AnalyzeCommandTest {
             json.toString());
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().contains("kernel regression"), "the summary table: " + r.out());
+    // Not a terminal here: progress comes as whole lines, never redrawn with carriage returns.
+    assertTrue(r.err().contains("training 100%"), r.err());
+    assertFalse(r.err().contains("\r"), "carriage returns in a redirected log: " + r.err());
     JsonNode rep = Json.MAPPER.readTree(Files.readString(out.resolve("report.json")));
     assertEquals(rep, Json.MAPPER.readTree(Files.readString(json)), "--json equals report.json");
 
