@@ -28,6 +28,12 @@ final class GemvF64 {
   /** Partial y vectors of Aᵀ·x at most, which bounds its scratch at 32·m values. */
   static final int MAX_PARTIALS = 32;
 
+  /**
+   * Columns of Aᵀ·x per task: with few rows of A (a handful of basis vectors against a long one)
+   * the depth chunks alone would leave one task.
+   */
+  static final int COLS = 2048;
+
   private GemvF64() {}
 
   /**
@@ -78,24 +84,31 @@ final class GemvF64 {
     return sums;
   }
 
-  /** Aᵀ·x for A k×m: depth chunks of A, each adding into its own partial sums, added in order. */
+  /**
+   * Aᵀ·x for A k×m: depth chunks of A (a multiple of four rows), each adding into its own partial
+   * sums, added in order; each chunk is cut into stripes of COLS columns, one task each.
+   */
   private static double[] transposedSums(
       Workers workers, double[] a, int aOff, int lda, double[] x, int xOff, int m, int k) {
     int parts = Math.min(MAX_PARTIALS, (k + DEPTH - 1) / DEPTH);
-    int depth = (k + parts - 1) / parts;
+    int depth = ((k + parts - 1) / parts + 3) / 4 * 4;
     int count = (k + depth - 1) / depth;
+    int stripes = (m + COLS - 1) / COLS;
     double[] partial = new double[count * m];
     workers.run(
-        count,
+        count * stripes,
         t -> {
-          int p = t * depth;
+          int chunk = t / stripes;
+          int j0 = t % stripes * COLS;
+          int w = Math.min(COLS, m - j0);
+          int p = chunk * depth;
           int end = Math.min(k, p + depth);
-          int base = t * m;
+          int base = chunk * m + j0;
           for (; p + 4 <= end; p += 4) {
-            axpy4(a, aOff + p * lda, lda, x, xOff + p, partial, base, m);
+            axpy4(a, aOff + p * lda + j0, lda, x, xOff + p, partial, base, w);
           }
           for (; p < end; p++) {
-            axpy1(a, aOff + p * lda, x[xOff + p], partial, base, m);
+            axpy1(a, aOff + p * lda + j0, x[xOff + p], partial, base, w);
           }
         });
     double[] sums = new double[m];
