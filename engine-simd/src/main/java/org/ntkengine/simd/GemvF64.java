@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
  * FP64 matrix-vector products y = α·A·x + β·y and y = α·Aᵀ·x + β·y on row-major arrays, where
  * packing would cost as much as the product itself. Both are memory-bound: A is read once, in
  * order, four rows at a time, so that each core keeps four streams of A in flight and x (or the
- * partial y) is read once per four rows. Lanczos on a dense Θ spends nearly all its time here.
+ * partial y) is read once per four rows. Lanczos on a dense Θ spends most of its time here.
  *
  * <p>The work is cut by the shape alone (row chunks of y, depth chunks of A with their partial sums
  * added in chunk order), never by the thread count, so the bits do not depend on it. Lanes are
