@@ -1,5 +1,13 @@
 # Sourced by the ntk launcher and by bench/scripts/compare_gram.sh, so that both run the engine
-# with the same collector.
+# with the same JVM flags.
+
+# The SIMD kernels are compiled by C2 after a twentieth of the usual invocation and loop counts.
+# Until then they run in the interpreter and C1 code, where every vector operation allocates: the
+# first product of a 2000x784 fp32 Gram took 0.85-0.94 s instead of 0.48-0.56 s (JDK 17; JDK 25
+# 0.68-0.73 against 0.46-0.56), while 4096^3 products ran as fast as without the flag. "quiet"
+# keeps the JVM from echoing the command on standard output.
+NTK_JIT_FLAGS="-XX:CompileCommand=quiet"
+NTK_JIT_FLAGS+=" -XX:CompileCommand=CompileThresholdScaling,org.ntkengine.simd.*::*,0.05"
 #
 # ntk_gc_flag JAVA_BIN prints the garbage-collector flag for that JVM. The collector changes how
 # C2 compiles the SIMD micro-kernel's loop (its register allocation differs), and on our AVX-512

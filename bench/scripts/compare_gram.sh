@@ -60,10 +60,10 @@ done
 bench_jar="$(ls "$root"/bench/target/ntk-bench-*.jar | head -1)"
 java_bin="java"
 [ -n "${JAVA_HOME:-}" ] && java_bin="$JAVA_HOME/bin/java"
-# The same collector as the ntk launcher picks for this JDK.
+# The same collector and JIT flags as the ntk launcher uses with this JDK.
 . "$root/cli/jvm-flags.sh"
 timing() {
-  "$java_bin" --add-modules=jdk.incubator.vector $(ntk_gc_flag "$java_bin") ${NTK_JAVA_OPTS:--Xmx12g} \
+  "$java_bin" --add-modules=jdk.incubator.vector $(ntk_gc_flag "$java_bin") $NTK_JIT_FLAGS ${NTK_JAVA_OPTS:--Xmx12g} \
     -cp "$bench_jar:$root/cli/target/lib/*" org.ntkengine.bench.ProductTiming "$@" "$backend" \
     2>/dev/null
 }
