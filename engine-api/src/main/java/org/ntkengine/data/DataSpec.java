@@ -133,7 +133,8 @@ public record DataSpec(
             + why
             + ". Forms: fashion-mnist:train[:N], fashion-mnist:test[:N], synthetic:hf1d:N,"
             + " synthetic:hf2d:N, synthetic:spirals:N, synthetic:teacher:N,"
-            + " csv:PATH[:label=COL][:target=COL][:header=yes|no], npy:PATH[:labels=PATH][:targets=PATH]");
+            + " csv:PATH[:label=COL][:target=COL][:header=yes|no],"
+            + " npy:PATH[:labels=PATH][:targets=PATH]");
   }
 
   /**
