@@ -214,6 +214,91 @@ public final class HostMatrix implements Matrix {
   }
 
   /**
+   * Copies the first size() values of a host array into this matrix, rounded to float in single
+   * precision.
+   *
+   * @param source the values, row-major
+   * @throws IllegalArgumentException when the array is too short
+   */
+  public void copyFrom(double[] source) {
+    int n = Shapes.checkHostLength(source.length, this);
+    if (doubles != null) {
+      System.arraycopy(source, 0, doubles, offset, n);
+    } else {
+      for (int k = 0; k < n; k++) {
+        floats[offset + k] = (float) source[k];
+      }
+    }
+  }
+
+  /**
+   * Copies the first size() values of a host array into this matrix.
+   *
+   * @param source the values, row-major
+   * @throws IllegalArgumentException when the array is too short
+   */
+  public void copyFrom(float[] source) {
+    int n = Shapes.checkHostLength(source.length, this);
+    if (floats != null) {
+      System.arraycopy(source, 0, floats, offset, n);
+    } else {
+      for (int k = 0; k < n; k++) {
+        doubles[offset + k] = source[k];
+      }
+    }
+  }
+
+  /**
+   * Copies this matrix into the first size() places of a host array.
+   *
+   * @param target the array, row-major
+   * @throws IllegalArgumentException when the array is too short
+   */
+  public void copyTo(double[] target) {
+    int n = Shapes.checkHostLength(target.length, this);
+    if (doubles != null) {
+      System.arraycopy(doubles, offset, target, 0, n);
+    } else {
+      for (int k = 0; k < n; k++) {
+        target[k] = floats[offset + k];
+      }
+    }
+  }
+
+  /**
+   * Copies this matrix into the first size() places of a host array, rounded to float.
+   *
+   * @param target the array, row-major
+   * @throws IllegalArgumentException when the array is too short
+   */
+  public void copyTo(float[] target) {
+    int n = Shapes.checkHostLength(target.length, this);
+    if (floats != null) {
+      System.arraycopy(floats, offset, target, 0, n);
+    } else {
+      for (int k = 0; k < n; k++) {
+        target[k] = (float) doubles[offset + k];
+      }
+    }
+  }
+
+  /**
+   * Copies every element of another host matrix of the same size and precision into this one.
+   *
+   * @param source the matrix to copy
+   * @throws IllegalArgumentException when sizes or precisions differ
+   */
+  public void copyFrom(HostMatrix source) {
+    Shapes.checkSameSize(source, this);
+    int n = (int) size();
+    if (doubles != null) {
+      System.arraycopy(source.doubles, source.offset, doubles, offset, n);
+    } else {
+      System.arraycopy(source.floats, source.offset, floats, offset, n);
+    }
+  }
+
+  /**
    * Sets every element to one value.
    *
    * @param value the value

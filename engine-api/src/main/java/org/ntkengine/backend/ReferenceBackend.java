@@ -40,45 +40,22 @@ public final class ReferenceBackend implements Backend {
 
   @Override
   public void upload(double[] source, Matrix target) {
-    HostMatrix t = host(target);
-    checkHostLength(source.length, t);
-    for (int k = 0; k < t.size(); k++) {
-      t.setFlat(k, source[k]);
-    }
+    host(target).copyFrom(source);
   }
 
   @Override
   public void upload(float[] source, Matrix target) {
-    HostMatrix t = host(target);
-    checkHostLength(source.length, t);
-    for (int k = 0; k < t.size(); k++) {
-      t.setFlat(k, source[k]);
-    }
+    host(target).copyFrom(source);
   }
 
   @Override
   public void download(Matrix source, double[] target) {
-    HostMatrix s = host(source);
-    checkHostLength(target.length, s);
-    for (int k = 0; k < s.size(); k++) {
-      target[k] = s.getFlat(k);
-    }
+    host(source).copyTo(target);
   }
 
   @Override
   public void download(Matrix source, float[] target) {
-    HostMatrix s = host(source);
-    checkHostLength(target.length, s);
-    for (int k = 0; k < s.size(); k++) {
-      target[k] = (float) s.getFlat(k);
-    }
-  }
-
-  private static void checkHostLength(int length, Matrix m) {
-    if (length < m.size()) {
-      throw new IllegalArgumentException(
-          "host array of " + length + " elements is too short for matrix " + m.shape());
-    }
+    host(source).copyTo(target);
   }
 
   @Override
@@ -88,12 +65,7 @@ public final class ReferenceBackend implements Backend {
 
   @Override
   public void copy(Matrix source, Matrix target) {
-    HostMatrix s = host(source);
-    HostMatrix t = host(target);
-    Shapes.checkSameSize(s, t);
-    for (int k = 0; k < s.size(); k++) {
-      t.setFlat(k, s.getFlat(k));
-    }
+    host(target).copyFrom(host(source));
   }
 
   @Override

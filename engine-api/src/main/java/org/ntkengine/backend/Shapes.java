@@ -109,4 +109,20 @@ public final class Shapes {
     }
     checkSamePrecision(ms);
   }
+
+  /**
+   * Checks that a host array can hold every element of a matrix (upload or download).
+   *
+   * @param length the array's length
+   * @param m the matrix
+   * @return the matrix's element count
+   * @throws IllegalArgumentException naming both sizes when the array is too short
+   */
+  public static int checkHostLength(int length, Matrix m) {
+    if (length < m.size()) {
+      throw new IllegalArgumentException(
+          "host array of " + length + " elements is too short for matrix " + m.shape());
+    }
+    return (int) m.size();
+  }
 }

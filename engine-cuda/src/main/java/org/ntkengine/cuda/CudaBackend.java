@@ -275,24 +275,17 @@ public final class CudaBackend implements Backend {
     return new DeviceMatrix(this, rows, cols, precision, block, 0, null);
   }
 
-  private static void checkHostLength(int length, Matrix m) {
-    if (length < m.size()) {
-      throw new IllegalArgumentException(
-          "host array of " + length + " elements is too short for matrix " + m.shape());
-    }
-  }
-
   @Override
   public void upload(double[] source, Matrix target) {
     DeviceMatrix t = device(target);
-    checkHostLength(source.length, t);
+    Shapes.checkHostLength(source.length, t);
     transferToDevice(t, source, null);
   }
 
   @Override
   public void upload(float[] source, Matrix target) {
     DeviceMatrix t = device(target);
-    checkHostLength(source.length, t);
+    Shapes.checkHostLength(source.length, t);
     transferToDevice(t, null, source);
   }
 
@@ -342,14 +335,14 @@ public final class CudaBackend implements Backend {
   @Override
   public void download(Matrix source, double[] target) {
     DeviceMatrix s = device(source);
-    checkHostLength(target.length, s);
+    Shapes.checkHostLength(target.length, s);
     transferToHost(s, target, null);
   }
 
   @Override
   public void download(Matrix source, float[] target) {
     DeviceMatrix s = device(source);
-    checkHostLength(target.length, s);
+    Shapes.checkHostLength(target.length, s);
     transferToHost(s, null, target);
   }
 

@@ -122,70 +122,22 @@ public final class SimdBackend implements Backend {
 
   @Override
   public void upload(double[] source, Matrix target) {
-    HostMatrix t = host(target);
-    int n = checkHostLength(source.length, t);
-    if (t.doubles() != null) {
-      System.arraycopy(source, 0, t.doubles(), t.offset(), n);
-    } else {
-      float[] f = t.floats();
-      int o = t.offset();
-      for (int k = 0; k < n; k++) {
-        f[o + k] = (float) source[k];
-      }
-    }
+    host(target).copyFrom(source);
   }
 
   @Override
   public void upload(float[] source, Matrix target) {
-    HostMatrix t = host(target);
-    int n = checkHostLength(source.length, t);
-    if (t.floats() != null) {
-      System.arraycopy(source, 0, t.floats(), t.offset(), n);
-    } else {
-      double[] d = t.doubles();
-      int o = t.offset();
-      for (int k = 0; k < n; k++) {
-        d[o + k] = source[k];
-      }
-    }
+    host(target).copyFrom(source);
   }
 
   @Override
   public void download(Matrix source, double[] target) {
-    HostMatrix s = host(source);
-    int n = checkHostLength(target.length, s);
-    if (s.doubles() != null) {
-      System.arraycopy(s.doubles(), s.offset(), target, 0, n);
-    } else {
-      float[] f = s.floats();
-      int o = s.offset();
-      for (int k = 0; k < n; k++) {
-        target[k] = f[o + k];
-      }
-    }
+    host(source).copyTo(target);
   }
 
   @Override
   public void download(Matrix source, float[] target) {
-    HostMatrix s = host(source);
-    int n = checkHostLength(target.length, s);
-    if (s.floats() != null) {
-      System.arraycopy(s.floats(), s.offset(), target, 0, n);
-    } else {
-      double[] d = s.doubles();
-      int o = s.offset();
-      for (int k = 0; k < n; k++) {
-        target[k] = (float) d[o + k];
-      }
-    }
-  }
-
-  private static int checkHostLength(int length, Matrix m) {
-    if (length < m.size()) {
-      throw new IllegalArgumentException(
-          "host array of " + length + " elements is too short for matrix " + m.shape());
-    }
-    return (int) m.size();
+    host(source).copyTo(target);
   }
 
   @Override
@@ -195,15 +147,7 @@ public final class SimdBackend implements Backend {
 
   @Override
   public void copy(Matrix source, Matrix target) {
-    HostMatrix s = host(source);
-    HostMatrix t = host(target);
-    Shapes.checkSameSize(s, t);
-    int n = (int) s.size();
-    if (s.doubles() != null) {
-      System.arraycopy(s.doubles(), s.offset(), t.doubles(), t.offset(), n);
-    } else {
-      System.arraycopy(s.floats(), s.offset(), t.floats(), t.offset(), n);
-    }
+    host(target).copyFrom(host(source));
   }
 
   @Override
